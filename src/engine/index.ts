@@ -1,0 +1,36 @@
+import { tf } from './tf.js';
+import { registerMissingWasmKernels } from './kernels.js';
+
+export { tf } from './tf.js';
+export type { Tensor } from './tf.js';
+export { Rng, hashSeed } from './rng.js';
+
+export type BackendName = 'wasm' | 'cpu';
+
+let ready: Promise<BackendName> | undefined;
+let readyBackend: BackendName | undefined;
+
+/**
+ * Initialise the compute engine once per process (and once per worker thread).
+ * The default backend is WebAssembly with SIMD (XNNPACK); `cpu` is the pure-JS reference used by tests
+ * to check the kernels this project supplies to wasm. Calling again with another backend switches.
+ */
+export async function initEngine(backend: BackendName = 'wasm'): Promise<BackendName> {
+  if (ready && readyBackend === backend) return ready;
+  readyBackend = backend;
+  ready = (async () => {
+    // tfjs prints a banner about tfjs-node on first use; it is advice for another setup, not ours.
+    tf.env().set('IS_NODE', true);
+    if (backend === 'wasm') registerMissingWasmKernels();
+    const ok = await tf.setBackend(backend);
+    if (!ok) throw new Error(`TensorFlow.js backend '${backend}' failed to initialise`);
+    await tf.ready();
+    return backend;
+  })();
+  return ready;
+}
+
+/** Name of the backend in use, for reports and benchmarks. */
+export function backendName(): string {
+  return tf.getBackend();
+}

@@ -1,0 +1,135 @@
+/**
+ * Seeded random numbers: the same seed gives the same stream on every machine.
+ *
+ * Generator: xoshiro128** (Blackman & Vigna, "Scrambled linear pseudorandom number generators",
+ * ACM TOMS 2021), 32-bit state words so it runs on plain JS integer arithmetic; seeded through
+ * SplitMix32 so that nearby seeds give unrelated streams. Normals by the Box-Muller transform.
+ */
+
+/** Mixes a 32-bit value (SplitMix32 finaliser). */
+function mix32(x: number): number {
+  x = (x + 0x9e3779b9) | 0;
+  let z = x;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/** Hashes a seed and any labels (strings or numbers) into one 32-bit seed. */
+export function hashSeed(seed: number, ...labels: (string | number)[]): number {
+  let h = mix32(seed >>> 0 ^ Math.floor(seed / 2 ** 32));
+  for (const label of labels) {
+    const s = String(label);
+    for (let i = 0; i < s.length; i++) h = mix32(h ^ s.charCodeAt(i));
+    h = mix32(h ^ 0x2f);
+  }
+  return h >>> 0;
+}
+
+export class Rng {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+  private spareNormal: number | undefined;
+  readonly seed: number;
+
+  constructor(seed: number) {
+    if (!Number.isFinite(seed)) throw new Error(`Rng seed must be a finite number, got ${seed}`);
+    this.seed = seed >>> 0;
+    let x = this.seed;
+    x = mix32(x);
+    this.s0 = x;
+    x = mix32(x);
+    this.s1 = x;
+    x = mix32(x);
+    this.s2 = x;
+    x = mix32(x);
+    this.s3 = x;
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+  }
+
+  /** An independent stream derived from this one's seed and a label (does not advance this stream). */
+  fork(...labels: (string | number)[]): Rng {
+    return new Rng(hashSeed(this.seed, ...labels));
+  }
+
+  /** Next 32-bit unsigned integer. */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
+    const t = this.s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform in [0, 1). */
+  uniform(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  /** Uniform integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.uniform() * n);
+  }
+
+  /** Standard normal (mean 0, std 1). */
+  normal(): number {
+    if (this.spareNormal !== undefined) {
+      const v = this.spareNormal;
+      this.spareNormal = undefined;
+      return v;
+    }
+    let u = 0;
+    while (u === 0) u = this.uniform();
+    const v = this.uniform();
+    const r = Math.sqrt(-2 * Math.log(u));
+    this.spareNormal = r * Math.sin(2 * Math.PI * v);
+    return r * Math.cos(2 * Math.PI * v);
+  }
+
+  /** Fills `out` with normal(mean, std) samples. */
+  fillNormal(out: Float32Array, mean = 0, std = 1): Float32Array {
+    for (let i = 0; i < out.length; i++) out[i] = mean + std * this.normal();
+    return out;
+  }
+
+  /** Fills `out` with uniform samples in [lo, hi). */
+  fillUniform(out: Float32Array, lo = 0, hi = 1): Float32Array {
+    const span = hi - lo;
+    for (let i = 0; i < out.length; i++) out[i] = lo + span * this.uniform();
+    return out;
+  }
+
+  /** In-place Fisher-Yates shuffle. */
+  shuffle<T>(items: T[] | Int32Array | Uint32Array): typeof items {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = items[i];
+      items[i] = items[j];
+      items[j] = t;
+    }
+    return items;
+  }
+
+  /** A permutation of 0..n-1. */
+  permutation(n: number): Int32Array {
+    const p = new Int32Array(n);
+    for (let i = 0; i < n; i++) p[i] = i;
+    this.shuffle(p);
+    return p;
+  }
+
+  /** A seed for tfjs random ops (they take a number seed), advancing this stream. */
+  tfSeed(): number {
+    return this.nextUint32() % 2147483647;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
