@@ -20,6 +20,11 @@ export interface Dataset {
   readonly numClasses: number;
   /** Optional class names, index = label. */
   readonly classNames?: string[];
+  /**
+   * Optional facts about how the data was made (source folder, files read and how they were
+   * verified, feature parameters, padding), for reports. Plain JSON values.
+   */
+  readonly meta?: Readonly<Record<string, unknown>>;
 }
 
 export interface DatasetSplits {

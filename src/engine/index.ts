@@ -1,9 +1,11 @@
 import { tf } from './tf.js';
-import { registerMissingWasmKernels } from './kernels.js';
+import { registerMissingGradients, registerMissingWasmKernels } from './kernels.js';
 
 export { tf } from './tf.js';
 export type { Tensor } from './tf.js';
 export { Rng, hashSeed } from './rng.js';
+export { WorkerPool } from './pool.js';
+export type { WorkerPoolOptions, RunOptions } from './pool.js';
 
 export type BackendName = 'wasm' | 'cpu';
 
@@ -21,6 +23,7 @@ export async function initEngine(backend: BackendName = 'wasm'): Promise<Backend
   ready = (async () => {
     // tfjs prints a banner about tfjs-node on first use; it is advice for another setup, not ours.
     tf.env().set('IS_NODE', true);
+    registerMissingGradients();
     if (backend === 'wasm') registerMissingWasmKernels();
     const ok = await tf.setBackend(backend);
     if (!ok) throw new Error(`TensorFlow.js backend '${backend}' failed to initialise`);

@@ -101,7 +101,11 @@ export class Rng {
   /** Fills `out` with uniform samples in [lo, hi). */
   fillUniform(out: Float32Array, lo = 0, hi = 1): Float32Array {
     const span = hi - lo;
-    for (let i = 0; i < out.length; i++) out[i] = lo + span * this.uniform();
+    for (let i = 0; i < out.length; i++) {
+      out[i] = lo + span * this.uniform();
+      // Rounding to float32 can give hi itself (u > 1 - 2^-25 for [0, 1)); keep the interval half-open.
+      if (out[i]! >= hi) out[i] = below(hi);
+    }
     return out;
   }
 
@@ -128,6 +132,15 @@ export class Rng {
   tfSeed(): number {
     return this.nextUint32() % 2147483647;
   }
+}
+
+/** The float32 just below x rounded to float32 (so below x itself), for x of either sign. */
+function below(x: number): number {
+  const f = new Float32Array([x]);
+  const bits = new Int32Array(f.buffer);
+  if (f[0] === 0) return -1.401298464324817e-45; // -(smallest subnormal)
+  bits[0]! += f[0]! > 0 ? -1 : 1;
+  return f[0]!;
 }
 
 function rotl(x: number, k: number): number {

@@ -3,7 +3,7 @@
  * Each layer module exports a factory; this file is the one list of them.
  */
 import { UserError } from '../errors.js';
-import type { Layer } from './layer.js';
+import type { Layer, WeightTransform } from './layer.js';
 
 export type LayerFactory = (name: string, config: Record<string, unknown>) => Layer;
 
@@ -27,4 +27,33 @@ export function createLayer(type: string, name: string, config: Record<string, u
 
 export function layerTypes(): string[] {
   return [...factories.keys()].sort();
+}
+
+/**
+ * Weight-transform registry (quantise, binarise, supermask, noise): rebuilds a transform attached to
+ * `layer`'s parameter `param` from its kind and config, so model files can restore transforms.
+ * The factory creates the transform's own parameters; a model loader then fills in their saved values.
+ */
+export type TransformFactory = (config: Record<string, unknown>, target: { layer: Layer; param: string }) => WeightTransform;
+
+const transformFactories = new Map<string, TransformFactory>();
+
+export function registerTransform(kind: string, factory: TransformFactory): void {
+  if (transformFactories.has(kind)) throw new Error(`weight transform '${kind}' is registered twice`);
+  transformFactories.set(kind, factory);
+}
+
+export function createTransform(kind: string, config: Record<string, unknown>, target: { layer: Layer; param: string }): WeightTransform {
+  const f = transformFactories.get(kind);
+  if (!f) {
+    throw new UserError(
+      `unknown weight transform '${kind}' (layer '${target.layer.name}', parameter '${target.param}')`,
+      `known transforms: ${[...transformFactories.keys()].sort().join(', ') || '(none registered)'}; import the module that defines it before loading`,
+    );
+  }
+  return f(config, target);
+}
+
+export function transformKinds(): string[] {
+  return [...transformFactories.keys()].sort();
 }

@@ -1,0 +1,77 @@
+/**
+ * Hardware description of a crossbar deployment: device, tile size, weight mapping, converters,
+ * IR drop. Validated once; everything downstream (compile, simulate, cost) reads the same object.
+ */
+import type { DeviceModel } from '../device/model.js';
+import { validateDevice } from '../device/validate.js';
+import { UserError } from '../errors.js';
+
+export interface DacConfig {
+  /** Input resolution in bits (including the sign bit for signed inputs). */
+  bits: number;
+  /** 'amplitude': one multi-level voltage per input; 'bit-serial': one binary pulse per bit, shift-add after the ADC. */
+  mode: 'amplitude' | 'bit-serial';
+  /** Fraction of the calibration inputs below the full-scale input (1 = max). */
+  percentile: number;
+}
+
+export interface AdcConfig {
+  bits: number;
+  /** 'calibrated': full scale from calibration data; 'fixed': full scale = largest possible column current. */
+  range: 'calibrated' | 'fixed';
+  /** For 'calibrated': fraction of calibration currents within full scale (1 = max). */
+  percentile: number;
+}
+
+export interface HardwareConfig {
+  device: DeviceModel;
+  tile: { rows: number; cols: number };
+  /**
+   * 'differential': w = G+ - G- on two neighbouring columns, subtracted in analog before the ADC.
+   * 'offset': one column per weight around a mid-range reference column per tile.
+   */
+  mapping: 'differential' | 'offset';
+  /** Signed weight resolution; undefined = analog weights (only the device's levels quantise). */
+  weightBits?: number;
+  /** Bits stored per cell when weights are bit-sliced; default: all magnitude bits in one cell. */
+  cellBits?: number;
+  dac: DacConfig;
+  adc: AdcConfig;
+  /** Wire resistance per cell segment (ohm); 0 = no IR drop. */
+  wireResistance: number;
+}
+
+/** Largest tile we accept: 4096 x 4096 is beyond any fabricated array we know of. */
+const MAX_TILE = 4096;
+
+export function validateHardware(hw: HardwareConfig): HardwareConfig {
+  validateDevice(hw.device);
+  const bad = (what: string, fix: string): never => {
+    throw new UserError(`hardware: ${what}`, fix);
+  };
+  const { rows, cols } = hw.tile;
+  for (const [k, v] of [['tile.rows', rows], ['tile.cols', cols]] as const) {
+    if (!Number.isInteger(v) || v < 2) bad(`${k} must be a whole number >= 2, got ${v}`, 'e.g. 128');
+    if (v > MAX_TILE) bad(`${k} = ${v} is larger than any sensible array (max ${MAX_TILE})`, 'typical arrays are 64 to 1024');
+  }
+  if (hw.mapping === 'offset' && cols < 2) bad('offset mapping needs at least 2 columns (one is the reference)', 'use more columns');
+  for (const [k, c] of [['dac', hw.dac], ['adc', hw.adc]] as const) {
+    if (!Number.isInteger(c.bits) || c.bits < 1 || c.bits > 24) bad(`${k}.bits must be a whole number from 1 to 24, got ${c.bits}`, 'e.g. 8');
+    if (!(c.percentile > 0 && c.percentile <= 1)) bad(`${k}.percentile must be in (0, 1], got ${c.percentile}`, 'e.g. 1 or 0.9999');
+  }
+  if (hw.weightBits !== undefined) {
+    if (!Number.isInteger(hw.weightBits) || hw.weightBits < 2 || hw.weightBits > 16) {
+      bad(`weightBits must be a whole number from 2 to 16, got ${hw.weightBits}`, 'e.g. 8, or leave it out for analog weights');
+    }
+    if (hw.mapping !== 'differential') bad('bit-sliced weights need the differential mapping', "set mapping: 'differential'");
+  }
+  if (hw.cellBits !== undefined) {
+    if (hw.weightBits === undefined) bad('cellBits needs weightBits', 'set weightBits, e.g. 8');
+    if (!Number.isInteger(hw.cellBits) || hw.cellBits < 1) bad(`cellBits must be a whole number >= 1, got ${hw.cellBits}`, 'e.g. 2');
+    if (2 ** hw.cellBits > hw.device.levels) {
+      bad(`cellBits ${hw.cellBits} needs ${2 ** hw.cellBits} levels but device '${hw.device.name}' has ${hw.device.levels}`, 'lower cellBits');
+    }
+  }
+  if (!(hw.wireResistance >= 0)) bad(`wireResistance must be >= 0 ohm, got ${hw.wireResistance}`, 'e.g. 2.82 (MNSIM default) or 0');
+  return hw;
+}

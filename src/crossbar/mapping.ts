@@ -1,0 +1,93 @@
+/**
+ * Weight-to-conductance mapping. A logical weight matrix W [K, N] (row-major) becomes conductance
+ * targets per bit slice: a differential pair (G+, G-) per weight, or one cell per weight beside a
+ * reference column at the conductance of w = 0.
+ */
+import type { HardwareConfig } from './hardware.js';
+
+export interface MappedMatrix {
+  K: number;
+  N: number;
+  /** Bit slices per weight (1 for analog weights). */
+  slices: number;
+  /** Weight full scale: |w| = wMax maps to the largest conductance difference. */
+  wMax: number;
+  /** weight = (conductance difference) * weightPerSiemens[s], for slice s (includes 2^(cellBits s)). */
+  weightPerSiemens: number[];
+  /** Targets per slice, [K * N] row-major: positive cells (differential) or the single cells (offset). */
+  pos: Float32Array[];
+  /** Negative cells per slice (differential only). */
+  neg: Float32Array[] | undefined;
+  /** Reference conductance target (offset only): the conductance of w = 0. */
+  ref: number | undefined;
+  /** The weights the mapping represents exactly (after weight quantisation), [K * N]. */
+  quantizedWeights: Float32Array;
+}
+
+/** Slices and bits per cell implied by the hardware; analog weights: one slice. */
+export function sliceLayout(hw: HardwareConfig): { slices: number; cellBits: number | undefined; magBits: number | undefined } {
+  if (hw.weightBits === undefined) return { slices: 1, cellBits: undefined, magBits: undefined };
+  const magBits = hw.weightBits - 1;
+  const deviceBits = Number.isFinite(hw.device.levels) ? Math.floor(Math.log2(hw.device.levels)) : magBits;
+  const cellBits = Math.min(hw.cellBits ?? deviceBits, magBits);
+  return { slices: Math.ceil(magBits / cellBits), cellBits, magBits };
+}
+
+export function mapMatrix(w: Float32Array, K: number, N: number, hw: HardwareConfig, wMaxOverride?: number): MappedMatrix {
+  if (w.length !== K * N) throw new Error(`mapMatrix: ${w.length} weights for a ${K}x${N} matrix`);
+  let wMax = wMaxOverride ?? 0;
+  if (wMaxOverride === undefined) for (let i = 0; i < w.length; i++) wMax = Math.max(wMax, Math.abs(w[i]));
+  if (wMax === 0) wMax = 1; // an all-zero matrix: any scale represents it
+  const { gMin, gMax } = hw.device;
+  const dG = gMax - gMin;
+  const { slices, cellBits, magBits } = sliceLayout(hw);
+  const quantizedWeights = new Float32Array(K * N);
+
+  if (hw.mapping === 'offset') {
+    const cells = new Float32Array(K * N);
+    for (let i = 0; i < K * N; i++) {
+      const v = Math.max(-wMax, Math.min(wMax, w[i]));
+      cells[i] = gMin + ((v + wMax) / (2 * wMax)) * dG;
+      quantizedWeights[i] = v;
+    }
+    return {
+      K, N, slices: 1, wMax, weightPerSiemens: [(2 * wMax) / dG], pos: [cells], neg: undefined,
+      ref: gMin + dG / 2, quantizedWeights,
+    };
+  }
+
+  const pos: Float32Array[] = [];
+  const neg: Float32Array[] = [];
+  for (let s = 0; s < slices; s++) {
+    pos.push(new Float32Array(K * N).fill(gMin));
+    neg.push(new Float32Array(K * N).fill(gMin));
+  }
+  if (magBits === undefined || cellBits === undefined) {
+    for (let i = 0; i < K * N; i++) {
+      const v = Math.max(-wMax, Math.min(wMax, w[i]));
+      const g = gMin + (Math.abs(v) / wMax) * dG;
+      if (v >= 0) pos[0][i] = g;
+      else neg[0][i] = g;
+      quantizedWeights[i] = v;
+    }
+    return { K, N, slices: 1, wMax, weightPerSiemens: [wMax / dG], pos, neg, ref: undefined, quantizedWeights };
+  }
+  // Bit slicing: magnitude m in [0, 2^magBits - 1] written in base 2^cellBits, one digit per cell.
+  const mMax = 2 ** magBits - 1;
+  const base = 2 ** cellBits;
+  const step = wMax / mMax; // weight per magnitude unit
+  const gStep = dG / (base - 1); // conductance per digit unit
+  for (let i = 0; i < K * N; i++) {
+    const v = Math.max(-wMax, Math.min(wMax, w[i]));
+    let m = Math.round(Math.abs(v) / step);
+    quantizedWeights[i] = Math.sign(v) * m * step;
+    const target = v >= 0 ? pos : neg;
+    for (let s = 0; s < slices; s++) {
+      const digit = m % base;
+      m = Math.floor(m / base);
+      target[s][i] = gMin + digit * gStep;
+    }
+  }
+  const weightPerSiemens = Array.from({ length: slices }, (_, s) => (step * base ** s) / gStep);
+  return { K, N, slices, wMax, weightPerSiemens, pos, neg, ref: undefined, quantizedWeights };
+}

@@ -1,0 +1,85 @@
+/**
+ * Reads a layer's effective weights (after its weight transforms) as the logical matrix a crossbar
+ * stores, and folds a following batch norm into them: y = gamma (z - mean) / sqrt(var + eps) + beta
+ * becomes W' = W s, b' = (b - mean) s + beta with s = gamma / sqrt(var + eps) per output channel.
+ */
+import { tf } from '../engine/index.js';
+import { Rng } from '../engine/rng.js';
+import type { Layer } from '../nn/layer.js';
+import type { MvmGeometry } from './deployment.js';
+
+export interface LinearMatrix {
+  K: number;
+  N: number;
+  weights: Float32Array;
+  bias: Float32Array | undefined;
+  geometry: MvmGeometry;
+}
+
+const inference = { training: false, rng: new Rng(0) };
+
+function read(layer: Layer, name: string): Float32Array {
+  return tf.tidy(() => layer.weight(name, inference).dataSync() as Float32Array).slice();
+}
+
+/** Reads one parameter's effective value (after transforms). */
+export function effectiveParam(layer: Layer, name: string): Float32Array {
+  return read(layer, name);
+}
+
+/** Columns [from, to) of a row-major [rows, cols] matrix. */
+export function columns(m: Float32Array, rows: number, cols: number, from: number, to: number): Float32Array {
+  const out = new Float32Array(rows * (to - from));
+  for (let i = 0; i < rows; i++) out.set(m.subarray(i * cols + from, i * cols + to), i * (to - from));
+  return out;
+}
+
+/** Layer types a crossbar computes as one matrix-vector product per input vector. */
+export function isCrossbarLayer(layer: Layer): boolean {
+  return layer.type === 'Dense' || layer.type === 'Conv2d';
+}
+
+export function linearMatrix(layer: Layer): LinearMatrix {
+  const cfg = layer.config();
+  const kernel = read(layer, 'kernel');
+  const bias = layer.hasParam('bias') ? read(layer, 'bias') : undefined;
+  const shape = layer.param('kernel').variable.shape as number[];
+  if (layer.type === 'Dense') {
+    return { K: shape[0], N: shape[1], weights: kernel, bias, geometry: { kind: 'dense' } };
+  }
+  if (layer.type === 'Conv2d') {
+    const [kh, kw, cin, cout] = shape;
+    // [kh, kw, cin, cout] row-major is already the im2col matrix [(kh, kw, cin), cout]
+    return {
+      K: kh * kw * cin,
+      N: cout,
+      weights: kernel,
+      bias,
+      geometry: {
+        kind: 'conv2d',
+        kernel: [kh, kw, cin],
+        stride: cfg.stride as [number, number],
+        padding: cfg.padding as 'same' | 'valid',
+        dilation: cfg.dilation as [number, number],
+      },
+    };
+  }
+  throw new Error(`layer '${layer.name}' (${layer.type}) is not a crossbar layer`);
+}
+
+/** Folds a BatchNorm layer (inference statistics) into the matrix in place. */
+export function foldBatchNorm(m: LinearMatrix, bn: Layer): void {
+  const gamma = read(bn, 'gamma');
+  const beta = read(bn, 'beta');
+  const mean = read(bn, 'movingMean');
+  const variance = read(bn, 'movingVariance');
+  const eps = bn.config().epsilon as number;
+  if (gamma.length !== m.N) throw new Error(`batch norm '${bn.name}' has ${gamma.length} channels, layer has ${m.N}`);
+  const bias = m.bias ?? new Float32Array(m.N);
+  for (let j = 0; j < m.N; j++) {
+    const s = gamma[j] / Math.sqrt(variance[j] + eps);
+    for (let i = 0; i < m.K; i++) m.weights[i * m.N + j] *= s;
+    bias[j] = (bias[j] - mean[j]) * s + beta[j];
+  }
+  m.bias = bias;
+}

@@ -1,0 +1,61 @@
+/**
+ * Memristor device model: what conductance a cell gets when programmed to a target, how it drifts,
+ * how noisy each read is, and which cells are stuck. Conductances in siemens, times in seconds.
+ * Presets with cited values are in `presets.ts`; `docs/sources.md` holds the sources.
+ */
+
+/** Cycle-to-cycle programming error: the programmed conductance given the target. */
+export type ProgrammingError =
+  | { kind: 'none' }
+  /** Gaussian, sigma = sigmaAbs + sigmaRel * G_target (state-independent when sigmaRel = 0). */
+  | { kind: 'gaussian'; sigmaAbs: number; sigmaRel: number }
+  /**
+   * Gaussian with state-dependent sigma from a polynomial fit (aihwkit style):
+   * sigma(G) = (gMax / gRef) * sum_i coeffs[i] * x^i microsiemens, x = G_target / gMax.
+   */
+  | { kind: 'polynomial'; coeffs: number[]; gRef: number }
+  /** Log-normal stochasticity: G = G_target * exp(sigmaLog * N(0,1)) (unverified one-shot programming). */
+  | { kind: 'lognormal'; sigmaLog: number };
+
+/** Noise of one read: drawn fresh for every input vector, independent per cell. */
+export type ReadNoise = { kind: 'none' } | { kind: 'relative'; sigmaRel: number };
+
+/** Conductance drift G(t) = G(t0) (t / t0)^-nu, nu drawn per cell. */
+export type Drift =
+  | { kind: 'none' }
+  /** nu ~ |N(nuMean, nuStd)| for every cell. */
+  | { kind: 'constant'; nuMean: number; nuStd: number; t0: number }
+  /**
+   * PCM: nu mean and std depend on the target state (aihwkit PCMLikeNoiseModel), plus 1/f noise
+   * accumulated up to time t: sigma = G * Qs(x) * sqrt(ln((t + tRead) / (2 tRead))).
+   */
+  | {
+      kind: 'pcm';
+      t0: number;
+      tRead: number;
+      nuMean: { a: number; b: number; min: number; max: number };
+      nuStd: { a: number; b: number; min: number; max: number };
+      qs: { c: number; exponent: number; max: number };
+    };
+
+/** Current-voltage relation of a cell: linear (ohmic) or I = G * v0 * sinh(V / v0). */
+export type IvCurve = { kind: 'linear' } | { kind: 'sinh'; v0: number };
+
+export interface DeviceModel {
+  name: string;
+  /** Lowest and highest programmable conductance (siemens). */
+  gMin: number;
+  gMax: number;
+  /** Number of distinguishable states between gMin and gMax; Infinity = analog. */
+  levels: number;
+  programming: ProgrammingError;
+  readNoise: ReadNoise;
+  drift: Drift;
+  /** Fractions of cells stuck at gMin and at gMax (independent of the target). */
+  stuckAtMin: number;
+  stuckAtMax: number;
+  iv: IvCurve;
+  /** Read voltage amplitude (V) and read pulse width (s) of one analog MVM. */
+  readVoltage: number;
+  readPulseWidth: number;
+}

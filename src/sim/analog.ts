@@ -1,0 +1,235 @@
+/**
+ * Runs one analog stage: DAC -> crossbar MVM per row block and bit slice (with per-read noise in
+ * its exact output-referred form) -> ADC -> digital shift-add of slices and partial sums -> bias.
+ *
+ * Per-read noise: every cell's conductance is read as G + sigma * n with fresh n for every input
+ * vector. The column current then carries sum_i V_i sigma_i n_i, a Gaussian of variance
+ * sum_i V_i^2 sigma_i^2 that is independent across columns; drawing one normal per output with that
+ * variance is the same distribution as one draw per cell, at the cost of one extra MVM (V^2 by
+ * sigma^2) instead of a draw per cell per vector. A reference column's noise is common to all the
+ * columns of its tile, so it is drawn once per tile and shared.
+ */
+import { tf } from '../engine/index.js';
+import type { Rng } from '../engine/rng.js';
+import { countClipped, lsb, quantize } from '../crossbar/converters.js';
+import type { HardwareConfig } from '../crossbar/hardware.js';
+import type { ProgrammedMatrix } from '../crossbar/array.js';
+import type { AnalogStage, MvmGeometry } from '../deploy/deployment.js';
+
+export interface ActivityCounters {
+  /** Input vectors applied to the crossbars (one per dense inference, one per conv output position). */
+  mvmVectors: number;
+  /** Tile activations (one tile read per input vector per tile, per input bit plane). */
+  tileReads: number;
+  dacConversions: number;
+  adcConversions: number;
+  adcClipped: number;
+  /** Digital additions combining slices, bit planes and row-block partial sums. */
+  shiftAdds: number;
+  /** Digital element operations of digital stages (activations, pooling, batch norm). */
+  digitalOps: number;
+  /** Bytes moved through buffers between stages (converter codes, rounded up to whole bytes). */
+  bufferBytes: number;
+  /** Energy dissipated in the array cells while reading, sum of V^2 G t_read over cells and reads (J). */
+  cellEnergy: number;
+}
+
+/** Activity per stage, keyed by stage name. */
+export type StageCounters = Record<string, ActivityCounters>;
+
+export function emptyCounters(): ActivityCounters {
+  return {
+    mvmVectors: 0, tileReads: 0, dacConversions: 0, adcConversions: 0, adcClipped: 0, shiftAdds: 0, digitalOps: 0,
+    bufferBytes: 0, cellEnergy: 0,
+  };
+}
+
+export function addCounters(a: ActivityCounters, b: ActivityCounters): ActivityCounters {
+  const out = { ...a };
+  for (const k of Object.keys(b) as (keyof ActivityCounters)[]) out[k] += b[k];
+  return out;
+}
+
+/** Multiplies an input (volts) by a conductance operand laid out for the stage's geometry. */
+function mvm(geometry: MvmGeometry, v: tf.Tensor, operand: tf.Tensor, r0: number, r1: number): tf.Tensor {
+  if (geometry.kind === 'dense') {
+    const x = v.shape[1] === r1 - r0 ? v : tf.slice(v, [0, r0], [-1, r1 - r0]);
+    return tf.matMul(x as tf.Tensor2D, operand as tf.Tensor2D);
+  }
+  return tf.conv2d(v as tf.Tensor4D, operand as tf.Tensor4D, geometry.stride, geometry.padding, 'NHWC', geometry.dilation);
+}
+
+/** A block of a [K, N] matrix laid out as the operand `mvm` expects (a masked kernel for a conv). */
+function operand(geometry: MvmGeometry, block: Float32Array, K: number, cols: number, r0: number, r1: number): tf.Tensor {
+  if (geometry.kind === 'dense') return tf.tensor2d(block, [r1 - r0, cols]);
+  const full = new Float32Array(K * cols);
+  full.set(block, r0 * cols);
+  const [kh, kw, cin] = geometry.kernel;
+  return tf.tensor4d(full, [kh, kw, cin, cols]);
+}
+
+interface BlockOperands {
+  r0: number;
+  r1: number;
+  diff: tf.Tensor[];
+  variance: (tf.Tensor | undefined)[];
+  refVariance: (tf.Tensor | undefined)[];
+  /** Total conductance per row, as a one-column operand (read energy). */
+  rowConductance: tf.Tensor;
+}
+
+export interface RunnerOptions {
+  /** Which converters quantise: 'all' (DAC and ADC), 'dac' only (calibrating the ADC), or 'none' (ideal). */
+  converters: 'all' | 'dac' | 'none';
+  /** Draw per-read noise (needs `rng`). */
+  readNoise: boolean;
+  rng?: Rng;
+  /** Record |current| samples per row block and slice (calibration). */
+  recordCurrents?: boolean;
+  /** Record input statistics (calibration of the DAC range). */
+  recordInputs?: boolean;
+  /** Treat cells as linear whatever the device's I-V curve (calibration's ideal pass). */
+  linearCells?: boolean;
+}
+
+/** Input statistics gathered while calibrating. */
+export interface InputRecord {
+  chunks: Float32Array[];
+  min: number;
+}
+
+export class AnalogStageRunner {
+  private readonly blocks: BlockOperands[];
+  private readonly colBlockIndex: tf.Tensor1D | undefined;
+  private readonly bias: tf.Tensor | undefined;
+  /** Calibration: current samples per [block][slice]. */
+  readonly currents: Float32Array[][][] = [];
+  /** Calibration: input samples seen. */
+  readonly inputs: InputRecord = { chunks: [], min: Infinity };
+
+  constructor(
+    private readonly stage: AnalogStage,
+    private readonly hw: HardwareConfig,
+    conductances: ProgrammedMatrix,
+    private readonly opts: RunnerOptions,
+  ) {
+    const { geometry, K, N } = stage;
+    const nCB = stage.plan.colBlocks.length;
+    this.blocks = conductances.blocks.map((b) => ({
+      r0: b.rowStart,
+      r1: b.rowEnd,
+      diff: b.diff.map((d) => operand(geometry, d, K, N, b.rowStart, b.rowEnd)),
+      variance: b.variance.map((v) => (v && opts.readNoise ? operand(geometry, v, K, N, b.rowStart, b.rowEnd) : undefined)),
+      refVariance: b.refVariance.map((v) => (v && opts.readNoise ? operand(geometry, v, K, nCB, b.rowStart, b.rowEnd) : undefined)),
+      rowConductance: operand(geometry, b.rowConductance, K, 1, b.rowStart, b.rowEnd),
+    }));
+    this.colBlockIndex = nCB > 1 ? tf.tensor1d(conductances.colBlockOfOutput, 'int32') : undefined;
+    this.bias = stage.bias ? tf.tensor1d(stage.bias) : undefined;
+    for (let b = 0; b < this.blocks.length; b++) this.currents.push(this.blocks[b].diff.map(() => []));
+  }
+
+  /** Input bit planes (bit-serial DAC) or one amplitude-coded plane, each with its digital weight. */
+  private inputPlanes(x: tf.Tensor): { v: tf.Tensor; weight: number }[] {
+    const { xMax, signedInput } = this.stage.calibration;
+    const { dac, device } = this.hw;
+    const vRead = device.readVoltage;
+    if (this.opts.converters === 'none' || dac.mode === 'amplitude') {
+      const xq = this.opts.converters === 'none' ? x : quantize(x, dac.bits, xMax, signedInput);
+      return [{ v: tf.mul(xq, vRead / xMax), weight: xMax / vRead }];
+    }
+    // bit-serial: integer codes, two's complement when signed; plane k is a 0/V pulse of weight 2^k
+    const step = lsb(dac.bits, xMax, signedInput);
+    const codes = tf.round(tf.div(quantize(x, dac.bits, xMax, signedInput), step));
+    const unsignedCodes = signedInput ? tf.where(tf.less(codes, 0), tf.add(codes, 2 ** dac.bits), codes) : codes;
+    const planes: { v: tf.Tensor; weight: number }[] = [];
+    for (let k = 0; k < dac.bits; k++) {
+      const bit = tf.mod(tf.floor(tf.div(unsignedCodes, 2 ** k)), 2);
+      const w = signedInput && k === dac.bits - 1 ? -(2 ** k) : 2 ** k;
+      planes.push({ v: tf.mul(bit, vRead), weight: (w * step) / vRead });
+    }
+    return planes;
+  }
+
+  /** Cell I-V: a sinh device passes G v0 sinh(V / v0) instead of G V. */
+  private cellDrive(v: tf.Tensor): tf.Tensor {
+    const iv = this.hw.device.iv;
+    return iv.kind === 'linear' || this.opts.linearCells ? v : tf.mul(tf.sinh(tf.div(v, iv.v0)), iv.v0);
+  }
+
+  forward(x: tf.Tensor, counters?: ActivityCounters): tf.Tensor {
+    const { stage, hw, opts } = this;
+    const slices = stage.mapped.slices;
+    const wps = stage.mapped.weightPerSiemens;
+    let clipped = 0;
+    let cellEnergy = 0;
+    if (opts.recordInputs) {
+      const v = x.dataSync() as Float32Array;
+      this.inputs.chunks.push(v.slice());
+      for (let i = 0; i < v.length; i++) if (v[i] < this.inputs.min) this.inputs.min = v[i];
+    }
+    const y = tf.tidy(() => {
+      const planes = this.inputPlanes(x);
+      let acc: tf.Tensor | undefined;
+      for (const plane of planes) {
+        const drive = this.cellDrive(plane.v);
+        const drive2 = opts.readNoise ? tf.square(drive) : undefined;
+        // power in a cell is V I = V * (G * drive): summed over a row's cells it is V * drive * (row conductance)
+        const power = counters ? tf.mul(plane.v, drive) : undefined;
+        for (let b = 0; b < this.blocks.length; b++) {
+          const blk = this.blocks[b];
+          if (power) cellEnergy += tf.sum(mvm(stage.geometry, power, blk.rowConductance, blk.r0, blk.r1)).dataSync()[0] * hw.device.readPulseWidth;
+          for (let s = 0; s < slices; s++) {
+            let current = mvm(stage.geometry, drive, blk.diff[s], blk.r0, blk.r1);
+            const variance = blk.variance[s];
+            if (drive2 && variance && opts.rng) {
+              const sd = tf.sqrt(mvm(stage.geometry, drive2, variance, blk.r0, blk.r1));
+              current = tf.add(current, tf.mul(sd, tf.randomNormal(sd.shape, 0, 1, 'float32', opts.rng.tfSeed())));
+            }
+            const refVariance = blk.refVariance[s];
+            if (drive2 && refVariance && opts.rng) {
+              const sd = tf.sqrt(mvm(stage.geometry, drive2, refVariance, blk.r0, blk.r1));
+              let n = tf.mul(sd, tf.randomNormal(sd.shape, 0, 1, 'float32', opts.rng.tfSeed()));
+              n = this.colBlockIndex ? tf.gather(n, this.colBlockIndex, n.rank - 1) : n;
+              current = tf.add(current, n);
+            }
+            if (opts.recordCurrents) this.currents[b][s].push(tf.abs(current).dataSync() as Float32Array);
+            if (opts.converters === 'all') {
+              const fs = stage.calibration.adcFullScale[b][s];
+              if (counters) clipped += countClipped(current, hw.adc.bits, fs, true);
+              current = quantize(current, hw.adc.bits, fs, true);
+            }
+            const part = tf.mul(current, plane.weight * wps[s]);
+            acc = acc ? tf.add(acc, part) : part;
+          }
+        }
+      }
+      return this.bias ? tf.add(acc!, this.bias) : acc!;
+    });
+    if (counters) {
+      const vectors = y.size / stage.N; // one input vector per output row (per position for a conv)
+      const planes = opts.converters !== 'none' && hw.dac.mode === 'bit-serial' ? hw.dac.bits : 1;
+      const blocks = this.blocks.length;
+      const nCB = stage.plan.colBlocks.length;
+      counters.mvmVectors += vectors;
+      counters.tileReads += vectors * stage.plan.tiles * planes;
+      // every tile of a row block has its own row drivers; bit-serial drives 1-bit pulses per plane
+      counters.dacConversions += vectors * stage.K * nCB * planes;
+      counters.adcConversions += vectors * stage.N * slices * blocks * planes;
+      counters.adcClipped += clipped;
+      counters.cellEnergy += cellEnergy;
+      counters.shiftAdds += vectors * stage.N * Math.max(0, slices * blocks * planes - 1);
+      // each input activation is written to and read from the buffer once (line buffers give a
+      // convolution's overlapping windows their reuse), each converted output once
+      counters.bufferBytes += x.size * Math.ceil(hw.dac.bits / 8) + y.size * Math.ceil(hw.adc.bits / 8);
+    }
+    return y;
+  }
+
+  dispose(): void {
+    for (const b of this.blocks) {
+      for (const t of [...b.diff, ...b.variance, ...b.refVariance, b.rowConductance]) t?.dispose();
+    }
+    this.colBlockIndex?.dispose();
+    this.bias?.dispose();
+  }
+}

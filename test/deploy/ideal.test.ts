@@ -1,0 +1,113 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initEngine, tf } from '../../src/engine/index.js';
+import { compile } from '../../src/deploy/compile.js';
+import { Chip } from '../../src/sim/chip.js';
+import { analogStages } from '../../src/deploy/deployment.js';
+import type { Sequential } from '../../src/nn/model.js';
+import type { Dataset } from '../../src/data/dataset.js';
+import type { HardwareConfig } from '../../src/crossbar/hardware.js';
+import { idealHardware, mlp, randomData, relativeError, smallCnn } from './fixtures.js';
+
+beforeAll(async () => {
+  await initEngine('wasm');
+});
+
+function floatOutputs(model: Sequential, data: Dataset): Float32Array {
+  const x = tf.tensor(data.x, [data.length, ...data.sampleShape]);
+  const y = model.predict(x);
+  const out = y.dataSync() as Float32Array;
+  x.dispose();
+  y.dispose();
+  return out;
+}
+
+function analogOutputs(model: Sequential, data: Dataset, hw: HardwareConfig, seed = 1): Float32Array {
+  const d = compile(model, hw, { calibration: data });
+  const chip = new Chip(d, seed);
+  const x = tf.tensor(data.x, [data.length, ...data.sampleShape]);
+  const y = chip.forward(x);
+  const out = y.dataSync() as Float32Array;
+  x.dispose();
+  y.dispose();
+  chip.dispose();
+  return out;
+}
+
+describe('ideal hardware reproduces the float network', () => {
+  const cases: [string, Partial<HardwareConfig>][] = [
+    ['128x128 tiles, differential', {}],
+    ['4x4 tiles (many row and column blocks)', { tile: { rows: 4, cols: 4 } }],
+    ['7x5 tiles (ragged blocks)', { tile: { rows: 7, cols: 5 } }],
+    ['offset mapping with reference column', { mapping: 'offset' }],
+    ['offset mapping, 5x3 tiles', { mapping: 'offset', tile: { rows: 5, cols: 3 } }],
+    ['bit-serial DAC', { dac: { bits: 16, mode: 'bit-serial', percentile: 1 } }],
+  ];
+  for (const [label, over] of cases) {
+    it(`CNN with folded batch norm: ${label}`, () => {
+      const model = smallCnn();
+      const data = randomData([8, 8, 2], 24, 10);
+      const err = relativeError(analogOutputs(model, data, idealHardware(over)), floatOutputs(model, data));
+      expect(err).toBeLessThan(1e-4);
+      model.dispose();
+    });
+  }
+
+  it('MLP with signed inputs (bipolar DAC), small tiles', () => {
+    const model = mlp();
+    const data = randomData([20], 32, 5, 4, true);
+    const err = relativeError(analogOutputs(model, data, idealHardware({ tile: { rows: 6, cols: 6 } })), floatOutputs(model, data));
+    expect(err).toBeLessThan(1e-4);
+    model.dispose();
+  });
+
+  it('differential and offset mappings agree', () => {
+    const model = smallCnn(2);
+    const data = randomData([8, 8, 2], 16, 10, 5);
+    const a = analogOutputs(model, data, idealHardware({ mapping: 'differential' }));
+    const b = analogOutputs(model, data, idealHardware({ mapping: 'offset' }));
+    expect(relativeError(a, b)).toBeLessThan(1e-4);
+    model.dispose();
+  });
+
+  it('bit-sliced 8-bit weights equal the network with those quantised weights', () => {
+    const model = mlp(3);
+    const data = randomData([20], 16, 5, 6);
+    const hw = idealHardware({ weightBits: 8, cellBits: 2, tile: { rows: 8, cols: 8 } });
+    const d = compile(model, hw, { calibration: data });
+    const stages = analogStages(d);
+    expect(stages[0].mapped.slices).toBe(4); // 7 magnitude bits in 2-bit cells
+    // a float network holding the quantised weights (and the same biases)
+    for (const s of stages) model.layer(s.name).param('kernel').variable.assign(tf.tensor2d(s.mapped.quantizedWeights, [s.K, s.N]));
+    const expected = floatOutputs(model, data);
+    const chip = new Chip(d, 1);
+    const x = tf.tensor(data.x, [data.length, 20]);
+    const got = chip.forward(x).dataSync() as Float32Array;
+    expect(relativeError(got, expected)).toBeLessThan(1e-4);
+    chip.dispose();
+    model.dispose();
+  });
+});
+
+describe('recurrent layers on ideal hardware', () => {
+  const cells: [string, 'rnn' | 'lstm' | 'gru', Record<string, unknown>][] = [
+    ['SimpleRNN (tanh)', 'rnn', {}],
+    ['SimpleRNN (ReLU)', 'rnn', { activation: 'relu' }],
+    ['LSTM, two stacked layers', 'lstm', { layers: 2 }],
+    ['GRU (two recurrent column blocks)', 'gru', {}],
+  ];
+  for (const [label, cell, extra] of cells) {
+    it(`${label} equals the float network, 5x6 tiles`, async () => {
+      const { buildRnnClassifier } = await import('../../src/nn/recurrent-classifier.js');
+      const model = buildRnnClassifier({ cell, units: 7, inputShape: [6, 3], numClasses: 4, seed: 2, maskZeros: false, ...extra });
+      const data = randomData([6, 3], 12, 4, 8, true);
+      const hw = idealHardware({ tile: { rows: 5, cols: 6 } });
+      const err = relativeError(analogOutputs(model, data, hw), floatOutputs(model, data));
+      expect(err).toBeLessThan(1e-4);
+      const d = compile(model, hw, { calibration: data });
+      const names = analogStages(d).map((s) => s.name);
+      expect(names).toContain('rnn1/input');
+      if (cell === 'gru') expect(names).toContain('rnn1/recurrent1');
+      model.dispose();
+    });
+  }
+});
