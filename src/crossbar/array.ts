@@ -59,7 +59,7 @@ export function programMatrix(
     const cells = programCells(dev, target, rng.fork(label, s));
     for (let i = 0; i < cells.fault.length; i++) if (cells.fault[i] !== 0) stuckCells++;
     const g = driftCells(dev, cells, target, driftSeconds, rng.fork(label, s, 'drift'));
-    attenuate(g, (idx) => wireSegments(Math.floor(idx / N) % R, physCol(idx % N), R), hw.wireResistance);
+    attenuate(g, (idx) => wireSegments(Math.floor(idx / N) % plan.rowsPerBlock, physCol(idx % N), R), hw.wireResistance);
     return g;
   };
 
@@ -99,7 +99,7 @@ export function programMatrix(
       const refTarget = new Float32Array(K * nColBlocks).fill(m.ref ?? 0);
       const cells = programCells(dev, refTarget, rng.fork('ref', s));
       const gRef = driftCells(dev, cells, refTarget, driftSeconds, rng.fork('ref', s, 'drift'));
-      attenuate(gRef, (idx) => wireSegments(Math.floor(idx / nColBlocks) % R, 0, R), hw.wireResistance);
+      attenuate(gRef, (idx) => wireSegments(Math.floor(idx / nColBlocks) % plan.rowsPerBlock, 0, R), hw.wireResistance);
       addRows(g, N);
       addRows(gRef, nColBlocks);
       const d = new Float32Array(K * N);

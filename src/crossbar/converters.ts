@@ -20,14 +20,18 @@ export function quantize(x: tf.Tensor, bits: number, fullScale: number, signed: 
   });
 }
 
-/** Number of elements outside full scale by more than half an LSB (they clip). */
-export function countClipped(x: tf.Tensor, bits: number, fullScale: number, signed: boolean): number {
+/**
+ * Quantise as `quantize` does and also return, as a scalar tensor (no sync), how many elements
+ * clipped (their code fell outside the converter's range).
+ */
+export function quantizeCounting(x: tf.Tensor, bits: number, fullScale: number, signed: boolean): { q: tf.Tensor; clipped: tf.Scalar } {
   return tf.tidy(() => {
     const step = lsb(bits, fullScale, signed);
-    const limit = fullScale + step / 2;
-    const over = tf.greater(x, limit);
-    const under = signed ? tf.less(x, -limit) : tf.less(x, -step / 2);
-    return tf.sum(tf.cast(tf.logicalOr(over, under), 'int32')).dataSync()[0];
+    const hi = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+    const lo = signed ? -hi : 0;
+    const codes = tf.round(tf.div(x, step));
+    const clipped = tf.sum(tf.cast(tf.logicalOr(tf.greater(codes, hi), tf.less(codes, lo)), 'int32')) as tf.Scalar;
+    return { q: tf.mul(tf.clipByValue(codes, lo, hi), step), clipped };
   });
 }
 

@@ -10,6 +10,8 @@ export interface TilePlan {
   logicalCols: number;
   /** [start, end) of each row block. */
   rowBlocks: [number, number][];
+  /** Rows per block (at most the tile's rows; fewer when blocks must hold whole kernels). */
+  rowsPerBlock: number;
   /** [start, end) of logical columns in each column block. */
   colBlocks: [number, number][];
   /** Logical columns a tile holds: cols/2 (differential pair) or cols - 1 (offset + reference). */
@@ -21,18 +23,19 @@ export interface TilePlan {
   utilization: number;
 }
 
-export function planTiles(rows: number, logicalCols: number, hw: HardwareConfig): TilePlan {
+export function planTiles(rows: number, logicalCols: number, hw: HardwareConfig, rowsPerBlock = hw.tile.rows): TilePlan {
   const { rows: R, cols: C } = hw.tile;
+  if (!(rowsPerBlock >= 1 && rowsPerBlock <= R)) throw new Error(`planTiles: ${rowsPerBlock} rows per block in a ${R}-row tile`);
   const colsPerTile = hw.mapping === 'differential' ? Math.floor(C / 2) : C - 1;
   const cellsPerWeight = hw.mapping === 'differential' ? 2 : 1;
   const rowBlocks: [number, number][] = [];
-  for (let r = 0; r < rows; r += R) rowBlocks.push([r, Math.min(rows, r + R)]);
+  for (let r = 0; r < rows; r += rowsPerBlock) rowBlocks.push([r, Math.min(rows, r + rowsPerBlock)]);
   const colBlocks: [number, number][] = [];
   for (let c = 0; c < logicalCols; c += colsPerTile) colBlocks.push([c, Math.min(logicalCols, c + colsPerTile)]);
   const tiles = rowBlocks.length * colBlocks.length;
   const refCells = hw.mapping === 'offset' ? rows * colBlocks.length : 0;
   const used = rows * logicalCols * cellsPerWeight + refCells;
-  return { rows, logicalCols, rowBlocks, colBlocks, colsPerTile, cellsPerWeight, tiles, utilization: used / (tiles * R * C) };
+  return { rows, logicalCols, rowBlocks, rowsPerBlock, colBlocks, colsPerTile, cellsPerWeight, tiles, utilization: used / (tiles * R * C) };
 }
 
 /**

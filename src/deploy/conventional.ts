@@ -68,7 +68,10 @@ export function analogStage(
   hw: HardwareConfig,
 ): AnalogStage {
   const mapped = mapMatrix(m.weights, m.K, m.N, hw);
-  const plan = planTiles(m.K, m.N * mapped.slices, hw);
+  // a convolution's row blocks hold whole input channels (kh*kw rows each) when a kernel fits a tile
+  const unit = m.geometry.kind === 'conv2d' ? m.geometry.kernel[0] * m.geometry.kernel[1] : 1;
+  const rowsPerBlock = unit <= hw.tile.rows ? Math.floor(hw.tile.rows / unit) * unit : hw.tile.rows;
+  const plan = planTiles(m.K, m.N * mapped.slices, hw, rowsPerBlock);
   const vectorsPerSample = outputShape.slice(0, -1).reduce((a, b) => a * b, 1);
   return {
     kind: 'analog', name, layerType, geometry: m.geometry, K: m.K, N: m.N, weights: m.weights, bias: m.bias,

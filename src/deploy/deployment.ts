@@ -13,7 +13,7 @@ export type MvmGeometry =
   | { kind: 'dense' }
   | {
       kind: 'conv2d';
-      /** Kernel height, width, input channels: the K = kh*kw*cin rows of the im2col matrix. */
+      /** Kernel height, width, input channels: the K = kh*kw*cin rows of the im2col matrix, in (cin, kh, kw) order. */
       kernel: [number, number, number];
       stride: [number, number];
       padding: 'same' | 'valid';

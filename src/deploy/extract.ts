@@ -49,11 +49,22 @@ export function linearMatrix(layer: Layer): LinearMatrix {
   }
   if (layer.type === 'Conv2d') {
     const [kh, kw, cin, cout] = shape;
-    // [kh, kw, cin, cout] row-major is already the im2col matrix [(kh, kw, cin), cout]
+    // im2col rows in channel-major order (cin, kh, kw): a row block then holds whole input
+    // channels, so a tile's partial sum is a convolution over a channel subset
+    const weights = new Float32Array(kernel.length);
+    for (let a = 0; a < kh; a++) {
+      for (let b = 0; b < kw; b++) {
+        for (let c = 0; c < cin; c++) {
+          const from = ((a * kw + b) * cin + c) * cout;
+          const to = ((c * kh + a) * kw + b) * cout;
+          weights.set(kernel.subarray(from, from + cout), to);
+        }
+      }
+    }
     return {
       K: kh * kw * cin,
       N: cout,
-      weights: kernel,
+      weights,
       bias,
       geometry: {
         kind: 'conv2d',

@@ -11,9 +11,10 @@ export type ProgrammingError =
   | { kind: 'gaussian'; sigmaAbs: number; sigmaRel: number }
   /**
    * Gaussian with state-dependent sigma from a polynomial fit (aihwkit style):
-   * sigma(G) = (gMax / gRef) * sum_i coeffs[i] * x^i microsiemens, x = G_target / gMax.
+   * sigma(G) = scale * (gMax / gRef) * sum_i coeffs[i] * x^i microsiemens, x = G_target / gMax.
+   * `scale` (default 1) is aihwkit's prog_noise_scale knob, for sweeps.
    */
-  | { kind: 'polynomial'; coeffs: number[]; gRef: number }
+  | { kind: 'polynomial'; coeffs: number[]; gRef: number; scale?: number }
   /** Log-normal stochasticity: G = G_target * exp(sigmaLog * N(0,1)) (unverified one-shot programming). */
   | { kind: 'lognormal'; sigmaLog: number };
 

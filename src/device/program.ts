@@ -27,7 +27,7 @@ export function programmingSigma(dev: DeviceModel, gTarget: number): number {
       let s = 0;
       for (let i = p.coeffs.length - 1; i >= 0; i--) s = s * x + p.coeffs[i];
       // the fit is in microsiemens at the reference range; rescale to this device's range
-      return Math.max(0, s) * 1e-6 * (dev.gMax / p.gRef);
+      return Math.max(0, s) * 1e-6 * (dev.gMax / p.gRef) * (p.scale ?? 1);
     }
   }
 }

@@ -24,6 +24,7 @@ export function validateDevice(dev: DeviceModel): DeviceModel {
   if (p.kind === 'gaussian' && (p.sigmaAbs < 0 || p.sigmaRel < 0)) bad('programming sigma must be >= 0', 'e.g. sigmaRel: 0.05');
   if (p.kind === 'lognormal' && !(p.sigmaLog >= 0)) bad('programming sigmaLog must be >= 0', 'e.g. sigmaLog: 0.3');
   if (p.kind === 'polynomial' && (p.coeffs.length === 0 || !(p.gRef > 0))) bad('polynomial programming error needs coeffs and gRef > 0', 'see the pcm preset');
+  if (p.kind === 'polynomial' && p.scale !== undefined && !(p.scale >= 0)) bad(`programming scale must be >= 0, got ${p.scale}`, 'e.g. scale: 2 for twice the noise');
   if (dev.readNoise.kind === 'relative' && !(dev.readNoise.sigmaRel >= 0)) bad('readNoise.sigmaRel must be >= 0', 'e.g. 0.01');
   if (dev.drift.kind !== 'none' && !(dev.drift.t0 > 0)) bad('drift t0 must be positive (s)', 'e.g. t0: 20');
   if (dev.iv.kind === 'sinh' && !(dev.iv.v0 > 0)) bad('iv.v0 must be positive (V)', 'e.g. v0: 0.25');

@@ -5,6 +5,7 @@
  * ACM TOMS 2021), 32-bit state words so it runs on plain JS integer arithmetic; seeded through
  * SplitMix32 so that nearby seeds give unrelated streams. Normals by the Box-Muller transform.
  */
+import { zigguratFast, zigguratSlow } from './ziggurat.js';
 
 /** Mixes a 32-bit value (SplitMix32 finaliser). */
 function mix32(x: number): number {
@@ -92,9 +93,43 @@ export class Rng {
     return r * Math.cos(2 * Math.PI * v);
   }
 
-  /** Fills `out` with normal(mean, std) samples. */
+  /** Fills `out` with normal(mean, std) samples (ziggurat method: fast, exact in distribution). */
   fillNormal(out: Float32Array, mean = 0, std = 1): Float32Array {
-    for (let i = 0; i < out.length; i++) out[i] = mean + std * this.normal();
+    const next = () => this.nextUint32();
+    const uni = () => this.uniform();
+    // xoshiro128** inlined on local copies of the state (the hot loop of read-noise generation)
+    let s0 = this.s0;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    let s3 = this.s3;
+    for (let n = 0; n < out.length; n++) {
+      const u = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      let x = zigguratFast(u);
+      if (x !== x) {
+        // NaN: outside the fast region (about 1 % of draws); finish with the stream itself
+        this.s0 = s0;
+        this.s1 = s1;
+        this.s2 = s2;
+        this.s3 = s3;
+        x = zigguratSlow(u, next, uni);
+        s0 = this.s0;
+        s1 = this.s1;
+        s2 = this.s2;
+        s3 = this.s3;
+      }
+      out[n] = mean + std * x;
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
     return out;
   }
 

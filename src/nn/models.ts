@@ -71,9 +71,11 @@ function lenet5(o: ModelOptions): Layer[] {
 /**
  * A small VGG-style network (after Simonyan & Zisserman, ICLR 2015) for 32x32 images: per stage,
  * [conv 3x3 - batch norm - ReLU] x 2 then max-pool 2; then FC hidden - ReLU - dropout - FC classes.
+ * Default widths [16, 32, 64]: sized for a 30-minute single-core wasm budget on CIFAR-10 (measured
+ * about 19 s per 5,000 images, so about 9 epochs; widths [32, 64, 128] took 55 s per 5,000).
  */
 function vggSmall(o: ModelOptions): Layer[] {
-  const widths = o.widths ?? [32, 64, 128];
+  const widths = o.widths ?? [16, 32, 64];
   const hidden = o.hidden ?? [128];
   const layers: Layer[] = [];
   widths.forEach((w, s) => {
@@ -111,7 +113,7 @@ function fcnSmall(o: ModelOptions): Layer[] {
 const ZOO: Record<string, ModelEntry> = {
   mlp: { description: 'multilayer perceptron, default hidden [256] with ReLU', layers: mlp },
   lenet5: { description: 'LeNet-5 (ReLU, max-pool) for 28x28 / 32x32 images', inputRank: 3, layers: lenet5 },
-  'vgg-small': { description: 'small VGG (conv-BN-ReLU x2 + pool per stage, widths [32, 64, 128]) for CIFAR-10', inputRank: 3, layers: vggSmall },
+  'vgg-small': { description: 'small VGG (conv-BN-ReLU x2 + pool per stage, default widths [16, 32, 64]) for CIFAR-10', inputRank: 3, layers: vggSmall },
   'fcn-small': { description: 'fully convolutional per-pixel classifier (segmentation)', inputRank: 3, task: 'segmentation', layers: fcnSmall },
   rnn: { description: 'SimpleRNN (tanh) sequence classifier, hidden = units per stacked layer, default [64]; skips all-zero (padding) steps', inputRank: 2, layers: (o) => rnnClassifierLayers({ cell: 'rnn', units: o.hidden ?? [64], dropout: o.dropout, numClasses: o.numClasses }) },
   lstm: { description: 'LSTM sequence classifier, hidden = units per stacked layer, default [64]; skips all-zero (padding) steps', inputRank: 2, layers: (o) => rnnClassifierLayers({ cell: 'lstm', units: o.hidden ?? [64], dropout: o.dropout, numClasses: o.numClasses }) },

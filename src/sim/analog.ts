@@ -11,7 +11,7 @@
  */
 import { tf } from '../engine/index.js';
 import type { Rng } from '../engine/rng.js';
-import { countClipped, lsb, quantize } from '../crossbar/converters.js';
+import { lsb, quantize, quantizeCounting } from '../crossbar/converters.js';
 import type { HardwareConfig } from '../crossbar/hardware.js';
 import type { ProgrammedMatrix } from '../crossbar/array.js';
 import type { AnalogStage, MvmGeometry } from '../deploy/deployment.js';
@@ -50,32 +50,53 @@ export function addCounters(a: ActivityCounters, b: ActivityCounters): ActivityC
   return out;
 }
 
-/** Multiplies an input (volts) by a conductance operand laid out for the stage's geometry. */
-function mvm(geometry: MvmGeometry, v: tf.Tensor, operand: tf.Tensor, r0: number, r1: number): tf.Tensor {
-  if (geometry.kind === 'dense') {
-    const x = v.shape[1] === r1 - r0 ? v : tf.slice(v, [0, r0], [-1, r1 - r0]);
-    return tf.matMul(x as tf.Tensor2D, operand as tf.Tensor2D);
-  }
-  return tf.conv2d(v as tf.Tensor4D, operand as tf.Tensor4D, geometry.stride, geometry.padding, 'NHWC', geometry.dilation);
+/** A block of conductances laid out for the stage's geometry, with the input channels it reads (conv). */
+interface Operand {
+  tensor: tf.Tensor;
+  /** Input channels [c0, c1) the block's rows belong to (conv), or undefined (dense: rows r0..r1). */
+  channels?: [number, number];
 }
 
-/** A block of a [K, N] matrix laid out as the operand `mvm` expects (a masked kernel for a conv). */
-function operand(geometry: MvmGeometry, block: Float32Array, K: number, cols: number, r0: number, r1: number): tf.Tensor {
-  if (geometry.kind === 'dense') return tf.tensor2d(block, [r1 - r0, cols]);
-  const full = new Float32Array(K * cols);
-  full.set(block, r0 * cols);
+/** Multiplies an input (volts) by a conductance operand. */
+function mvm(geometry: MvmGeometry, v: tf.Tensor, op: Operand, r0: number, r1: number): tf.Tensor {
+  if (geometry.kind === 'dense') {
+    const x = v.shape[1] === r1 - r0 ? v : tf.slice(v, [0, r0], [-1, r1 - r0]);
+    return tf.matMul(x as tf.Tensor2D, op.tensor as tf.Tensor2D);
+  }
+  const [c0, c1] = op.channels!;
+  const cin = v.shape[3]!;
+  const x = c0 === 0 && c1 === cin ? v : tf.slice(v, [0, 0, 0, c0], [-1, -1, -1, c1 - c0]);
+  return tf.conv2d(x as tf.Tensor4D, op.tensor as tf.Tensor4D, geometry.stride, geometry.padding, 'NHWC', geometry.dilation);
+}
+
+/**
+ * Rows r0..r1 of a [K, cols] matrix (rows in the geometry's order) as an operand. A convolution
+ * block of whole input channels becomes a kernel over those channels; a block that cuts through a
+ * channel (a kernel larger than the tile) becomes a full kernel with zeros outside the block.
+ */
+function operand(geometry: MvmGeometry, block: Float32Array, K: number, cols: number, r0: number, r1: number): Operand {
+  if (geometry.kind === 'dense') return { tensor: tf.tensor2d(block, [r1 - r0, cols]) };
   const [kh, kw, cin] = geometry.kernel;
-  return tf.tensor4d(full, [kh, kw, cin, cols]);
+  const unit = kh * kw;
+  const aligned = r0 % unit === 0 && r1 % unit === 0;
+  const [c0, c1] = aligned ? [r0 / unit, r1 / unit] : [0, cin];
+  let rows = block;
+  if (!aligned) {
+    rows = new Float32Array(K * cols);
+    rows.set(block, r0 * cols);
+  }
+  const tensor = tf.tidy(() => tf.transpose(tf.tensor4d(rows, [c1 - c0, kh, kw, cols]), [1, 2, 0, 3]));
+  return { tensor, channels: [c0, c1] };
 }
 
 interface BlockOperands {
   r0: number;
   r1: number;
-  diff: tf.Tensor[];
-  variance: (tf.Tensor | undefined)[];
-  refVariance: (tf.Tensor | undefined)[];
+  diff: Operand[];
+  variance: (Operand | undefined)[];
+  refVariance: (Operand | undefined)[];
   /** Total conductance per row, as a one-column operand (read energy). */
-  rowConductance: tf.Tensor;
+  rowConductance: Operand;
 }
 
 export interface RunnerOptions {
@@ -150,6 +171,12 @@ export class AnalogStageRunner {
     return planes;
   }
 
+  /** Standard normals from the chip's stream (ziggurat: several times faster than tf.randomNormal). */
+  private normals(shape: number[], rng: Rng): tf.Tensor {
+    const size = shape.reduce((a, b) => a * b, 1);
+    return tf.tensor(rng.fillNormal(new Float32Array(size)), shape);
+  }
+
   /** Cell I-V: a sinh device passes G v0 sinh(V / v0) instead of G V. */
   private cellDrive(v: tf.Tensor): tf.Tensor {
     const iv = this.hw.device.iv;
@@ -160,8 +187,8 @@ export class AnalogStageRunner {
     const { stage, hw, opts } = this;
     const slices = stage.mapped.slices;
     const wps = stage.mapped.weightPerSiemens;
-    let clipped = 0;
-    let cellEnergy = 0;
+    const clippedCounts: tf.Scalar[] = [];
+    const energies: tf.Scalar[] = [];
     if (opts.recordInputs) {
       const v = x.dataSync() as Float32Array;
       this.inputs.chunks.push(v.slice());
@@ -173,30 +200,36 @@ export class AnalogStageRunner {
       for (const plane of planes) {
         const drive = this.cellDrive(plane.v);
         const drive2 = opts.readNoise ? tf.square(drive) : undefined;
-        // power in a cell is V I = V * (G * drive): summed over a row's cells it is V * drive * (row conductance)
-        const power = counters ? tf.mul(plane.v, drive) : undefined;
+        // power in a cell is V I = V * (G * drive): summed over a row's cells it is V * drive * (row
+        // conductance). The MVM is linear, so the batch is summed first: one vector (or image) per plane.
+        const power = counters ? tf.sum(tf.mul(plane.v, drive), 0, true) : undefined;
         for (let b = 0; b < this.blocks.length; b++) {
           const blk = this.blocks[b];
-          if (power) cellEnergy += tf.sum(mvm(stage.geometry, power, blk.rowConductance, blk.r0, blk.r1)).dataSync()[0] * hw.device.readPulseWidth;
+          if (power) energies.push(tf.keep(tf.sum(mvm(stage.geometry, power, blk.rowConductance, blk.r0, blk.r1))));
           for (let s = 0; s < slices; s++) {
             let current = mvm(stage.geometry, drive, blk.diff[s], blk.r0, blk.r1);
             const variance = blk.variance[s];
             if (drive2 && variance && opts.rng) {
               const sd = tf.sqrt(mvm(stage.geometry, drive2, variance, blk.r0, blk.r1));
-              current = tf.add(current, tf.mul(sd, tf.randomNormal(sd.shape, 0, 1, 'float32', opts.rng.tfSeed())));
+              current = tf.add(current, tf.mul(sd, this.normals(sd.shape, opts.rng)));
             }
             const refVariance = blk.refVariance[s];
             if (drive2 && refVariance && opts.rng) {
               const sd = tf.sqrt(mvm(stage.geometry, drive2, refVariance, blk.r0, blk.r1));
-              let n = tf.mul(sd, tf.randomNormal(sd.shape, 0, 1, 'float32', opts.rng.tfSeed()));
+              let n = tf.mul(sd, this.normals(sd.shape, opts.rng));
               n = this.colBlockIndex ? tf.gather(n, this.colBlockIndex, n.rank - 1) : n;
               current = tf.add(current, n);
             }
             if (opts.recordCurrents) this.currents[b][s].push(tf.abs(current).dataSync() as Float32Array);
             if (opts.converters === 'all') {
               const fs = stage.calibration.adcFullScale[b][s];
-              if (counters) clipped += countClipped(current, hw.adc.bits, fs, true);
-              current = quantize(current, hw.adc.bits, fs, true);
+              if (counters) {
+                const { q, clipped } = quantizeCounting(current, hw.adc.bits, fs, true);
+                clippedCounts.push(tf.keep(clipped));
+                current = q;
+              } else {
+                current = quantize(current, hw.adc.bits, fs, true);
+              }
             }
             const part = tf.mul(current, plane.weight * wps[s]);
             acc = acc ? tf.add(acc, part) : part;
@@ -215,19 +248,21 @@ export class AnalogStageRunner {
       // every tile of a row block has its own row drivers; bit-serial drives 1-bit pulses per plane
       counters.dacConversions += vectors * stage.K * nCB * planes;
       counters.adcConversions += vectors * stage.N * slices * blocks * planes;
-      counters.adcClipped += clipped;
-      counters.cellEnergy += cellEnergy;
+      // one sync for all of this batch's counts
+      if (clippedCounts.length > 0) counters.adcClipped += tf.tidy(() => tf.addN(clippedCounts).dataSync()[0]);
+      if (energies.length > 0) counters.cellEnergy += tf.tidy(() => tf.addN(energies).dataSync()[0]) * hw.device.readPulseWidth;
       counters.shiftAdds += vectors * stage.N * Math.max(0, slices * blocks * planes - 1);
       // each input activation is written to and read from the buffer once (line buffers give a
       // convolution's overlapping windows their reuse), each converted output once
       counters.bufferBytes += x.size * Math.ceil(hw.dac.bits / 8) + y.size * Math.ceil(hw.adc.bits / 8);
     }
+    for (const t of [...clippedCounts, ...energies]) t.dispose();
     return y;
   }
 
   dispose(): void {
     for (const b of this.blocks) {
-      for (const t of [...b.diff, ...b.variance, ...b.refVariance, b.rowConductance]) t?.dispose();
+      for (const t of [...b.diff, ...b.variance, ...b.refVariance, b.rowConductance]) t?.tensor.dispose();
     }
     this.colBlockIndex?.dispose();
     this.bias?.dispose();

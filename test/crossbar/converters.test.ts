@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, tf } from '../../src/engine/index.js';
 import { Rng } from '../../src/engine/rng.js';
-import { absPercentile, countClipped, lsb, quantize } from '../../src/crossbar/converters.js';
+import { absPercentile, lsb, quantize, quantizeCounting } from '../../src/crossbar/converters.js';
 import { mapMatrix, sliceLayout } from '../../src/crossbar/mapping.js';
 import { planTiles } from '../../src/crossbar/tiling.js';
 import { validateHardware } from '../../src/crossbar/hardware.js';
@@ -27,8 +27,11 @@ describe('converters', () => {
       const codes = new Set(Array.from(q, (v) => Math.round(v / (2 * half))));
       expect(codes.size).toBeLessThanOrEqual(signed ? 2 ** bits - 1 : 2 ** bits);
       const out = tf.tensor1d([fs * 1.5, signed ? -fs * 1.5 : -fs * 0.5, fs * 0.5]);
-      expect(countClipped(out, bits, fs, signed)).toBe(2);
-      const clippedValues = quantize(out, bits, fs, signed).dataSync();
+      const { q: clippedTensor, clipped } = quantizeCounting(out, bits, fs, signed);
+      expect(clipped.dataSync()[0]).toBe(2);
+      const clippedValues = clippedTensor.dataSync();
+      // quantizeCounting and quantize agree
+      expect(Array.from(quantize(out, bits, fs, signed).dataSync())).toEqual(Array.from(clippedValues));
       expect(Math.abs(clippedValues[0] - fs) / fs).toBeLessThan(1e-6);
     });
   }

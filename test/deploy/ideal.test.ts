@@ -37,7 +37,8 @@ describe('ideal hardware reproduces the float network', () => {
   const cases: [string, Partial<HardwareConfig>][] = [
     ['128x128 tiles, differential', {}],
     ['4x4 tiles (many row and column blocks)', { tile: { rows: 4, cols: 4 } }],
-    ['7x5 tiles (ragged blocks)', { tile: { rows: 7, cols: 5 } }],
+    ['7x5 tiles (ragged blocks; a 3x3 kernel cut across tiles)', { tile: { rows: 7, cols: 5 } }],
+    ['10x8 tiles (row blocks of one whole input channel each)', { tile: { rows: 10, cols: 8 } }],
     ['offset mapping with reference column', { mapping: 'offset' }],
     ['offset mapping, 5x3 tiles', { mapping: 'offset', tile: { rows: 5, cols: 3 } }],
     ['bit-serial DAC', { dac: { bits: 16, mode: 'bit-serial', percentile: 1 } }],

@@ -73,6 +73,15 @@ describe('programming', () => {
     expect(Math.abs(std / 1.05538e-6 - 1)).toBeLessThan(0.03);
   });
 
+  it('the polynomial scale knob multiplies sigma', () => {
+    const base = devicePreset('rram');
+    const doubled = devicePreset('rram', { programming: { kind: 'polynomial', coeffs: [0.348, 16.03, -43.853, 45.393, -16.815], gRef: 40e-6, scale: 2 } });
+    // sigma at x = 0.5 of the NeuRRAM fit: 0.348 + 16.030/2 - 43.853/4 + 45.393/8 - 16.815/16 uS
+    const atHalf = (0.348 + 16.03 / 2 - 43.853 / 4 + 45.393 / 8 - 16.815 / 16) * 1e-6;
+    expect(programmingSigma(base, 20e-6)).toBeCloseTo(atHalf, 12);
+    expect(programmingSigma(doubled, 20e-6)).toBeCloseTo(2 * atHalf, 12);
+  });
+
   it('log-normal stochasticity has the configured log-spread', () => {
     const dev = devicePreset('ideal', { programming: { kind: 'lognormal', sigmaLog: 0.4 } });
     const target = new Float32Array(40000).fill(10e-6);

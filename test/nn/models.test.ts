@@ -36,7 +36,7 @@ describe('model zoo', () => {
 
   it('builds the small VGG for CIFAR-10 and runs a batch', () => {
     const m = buildModel('vgg-small', { inputShape: [32, 32, 3], numClasses: 10, seed: 1 });
-    expect(m.layer('pool3').outputShape).toEqual([4, 4, 128]);
+    expect(m.layer('pool3').outputShape).toEqual([4, 4, 64]);
     expect(m.layers.filter((l) => l.type === 'BatchNorm')).toHaveLength(6);
     const y = m.predict(tf.zeros([2, 32, 32, 3]));
     expect(y.shape).toEqual([2, 10]);

@@ -1,0 +1,72 @@
+/**
+ * Standard normal samples by the ziggurat method (Marsaglia & Tsang, "The ziggurat method for
+ * generating random variables", J. Stat. Softw. 5(8), 2000), 128 layers. Exact in distribution;
+ * most samples cost one 32-bit draw, a table lookup and a multiply, several times faster than
+ * Box-Muller. Read noise of analog arrays needs many normals per input, so this is on a hot path.
+ *
+ * Each 32-bit draw is split into disjoint fields (layer: 7 bits, sign: 1 bit, magnitude: 24 bits),
+ * so layer choice and value never share bits (the bit-reuse flaw Doornik (2005) found in the
+ * original code does not arise).
+ */
+const LAYERS = 128;
+const R = 3.442619855899; // right edge of the base layer
+const V = 9.91256303526217e-3; // area of each layer
+const M = 2 ** 24; // magnitude resolution
+
+const kn = new Float64Array(LAYERS); // fast-accept thresholds on the 24-bit magnitude
+const wn = new Float64Array(LAYERS); // magnitude -> x scale per layer
+const fn = new Float64Array(LAYERS); // density at each layer's edge
+
+{
+  const f = (x: number) => Math.exp(-0.5 * x * x);
+  let dn = R;
+  let tn = dn;
+  const q = V / f(dn);
+  kn[0] = (dn / q) * M;
+  kn[1] = 0;
+  wn[0] = q / M;
+  wn[LAYERS - 1] = dn / M;
+  fn[0] = 1;
+  fn[LAYERS - 1] = f(dn);
+  for (let i = LAYERS - 2; i >= 1; i--) {
+    dn = Math.sqrt(-2 * Math.log(V / dn + f(dn)));
+    kn[i + 1] = (dn / tn) * M;
+    tn = dn;
+    fn[i] = f(dn);
+    wn[i] = dn / M;
+  }
+}
+
+/**
+ * One normal sample from a 32-bit draw `u`, or NaN when `u` falls outside the fast region; then
+ * `zigguratSlow` finishes the sample (about 1 % of draws).
+ */
+export function zigguratFast(u: number): number {
+  const i = u & 127;
+  const j = u >>> 8;
+  if (j < kn[i]) return (u & 128) !== 0 ? -j * wn[i] : j * wn[i];
+  return NaN;
+}
+
+/** Completes a sample whose first draw `u` missed the fast region (wedges and tail). */
+export function zigguratSlow(u: number, nextUint32: () => number, uniform: () => number): number {
+  for (;;) {
+    const i = u & 127;
+    const j = u >>> 8;
+    const negative = (u & 128) !== 0;
+    if (j < kn[i]) return negative ? -j * wn[i] : j * wn[i];
+    if (i === 0) {
+      // the tail beyond R (Marsaglia 1964)
+      let t: number;
+      let y: number;
+      do {
+        t = -Math.log(1 - uniform()) / R;
+        y = -Math.log(1 - uniform());
+      } while (y + y < t * t);
+      return negative ? -(R + t) : R + t;
+    }
+    const v = j * wn[i];
+    if (fn[i] + uniform() * (fn[i - 1] - fn[i]) < Math.exp(-0.5 * v * v)) return negative ? -v : v;
+    u = nextUint32();
+  }
+}
