@@ -98,7 +98,35 @@ const binary: DeviceModel = {
   readPulseWidth: 3.16e-9, // MNSIM 2.0 Read_Latency 3.16 ns
 };
 
-export const presets: Record<string, DeviceModel> = { ideal, rram, pcm, binary };
+/**
+ * One-shot, no-verify electroformed RRAM whose conductances are random (the random-resistive-memory
+ * pruning paper's 40 nm TaOx macro). RECONSTRUCTION: the measured distribution is not public
+ * (docs/sources.md section 6).
+ * - Forming target 50 uS: breakdown is declared at R < 20 kOhm in the same group's forming protocol
+ *   (Echo-state graph network, Nat. Mach. Intell. 2023, Extended Data Fig. 1).
+ * - gMin 0.1 uS: pristine cells are about 10 MOhm (same source).
+ * - Log-normal spread sigmaLog = 0.5: our assumption ("tens of microsiemens", PAPERS.md), not a measured value.
+ * - Read noise 1 % per read: as `rram` (aihwkit ReRamWan2022NoiseModel docstring).
+ * - gMax 200 uS: a ceiling for the log-normal tail (NeuroSim V1.3 R_on 6 kOhm is 167 uS), not a programmed level.
+ */
+const rramRandom: DeviceModel = {
+  name: 'rram-random',
+  gMin: 0.1 * uS,
+  gMax: 200 * uS,
+  levels: Infinity,
+  programming: { kind: 'lognormal', sigmaLog: 0.5 },
+  readNoise: { kind: 'relative', sigmaRel: 0.01 },
+  drift: { kind: 'none' },
+  stuckAtMin: 0,
+  stuckAtMax: 0,
+  iv: { kind: 'linear' },
+  ...NEUROSIM_READ,
+};
+
+/** The conductance a one-shot forming pulse aims at on the `rram-random` device (see its comment). */
+export const RRAM_RANDOM_FORMING_TARGET = 50 * uS;
+
+export const presets: Record<string, DeviceModel> = { ideal, rram, pcm, binary, 'rram-random': rramRandom };
 
 export function presetNames(): string[] {
   return Object.keys(presets);

@@ -211,8 +211,10 @@ export async function loadModel(dir: string): Promise<Sequential> {
   if (createHash('sha256').update(bytes).digest('hex') !== file.weights.sha256) {
     throw new UserError(`weights ${weightsPath} fail their checksum (sha256 in model.json)`, 'the weights file is corrupt or from another model; save the model again');
   }
-  // Registers every layer type exported by nn/ (feed-forward and recurrent) before rebuilding.
+  // Registers every layer type exported by nn/ (feed-forward and recurrent), and the compression
+  // library's weight transforms and layers, before rebuilding (dynamic: compress/ builds on nn/).
   await import('./index.js');
+  await import('../compress/index.js');
 
   const spec = file.model;
   const layers = spec.layers.map((ls) => createLayer(ls.type, ls.name, ls.config));
