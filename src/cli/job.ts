@@ -5,7 +5,8 @@
 import { resolve } from 'node:path';
 import { type JobConfig, didYouMean } from '../config/index.js';
 import type { DatasetSplits } from '../data/dataset.js';
-import { type DatasetName, datasetNames, loadDataset } from '../data/index.js';
+import { type DatasetName, type DatasetOptions, datasetNames, loadDataset, resolveDataDir } from '../data/index.js';
+import { schemeNames } from '../deploy/compile.js';
 import { initEngine } from '../engine/index.js';
 import { UserError } from '../errors.js';
 import {
@@ -31,11 +32,13 @@ export function checkDatasetName(cfg: JobConfig): void {
   if (!known.includes(cfg.dataset.name)) throw unknownName('dataset', cfg.dataset.name, 'dataset.name', known);
 }
 
-/** Fails early, before any data is read, on a dataset or model name nothing provides. */
+/** Fails early, before any data is read, on a dataset, model or deployment scheme name nothing provides. */
 export function checkNames(cfg: JobConfig): void {
   checkDatasetName(cfg);
   const known = modelNames();
   if (!known.includes(cfg.model.name)) throw unknownName('model', cfg.model.name, 'model.name', known);
+  const schemes = schemeNames();
+  if (!schemes.includes(cfg.simulation.scheme)) throw unknownName('scheme', cfg.simulation.scheme, 'simulation.scheme', schemes);
 }
 
 /** Starts the compute backend named in the config. */
@@ -56,6 +59,19 @@ export async function loadData(cfg: JobConfig, io: CliIO): Promise<DatasetSplits
     seed: cfg.seed,
     env: io.env ?? process.env,
   });
+}
+
+/**
+ * The dataset options a worker thread loads the same data with: the folder resolved here (from
+ * the CLI's own environment and working folder), since a worker sees only the process's.
+ */
+export function workerDatasetOptions(cfg: JobConfig, io: CliIO): Omit<DatasetOptions, 'env'> {
+  const { name, dir, problem, split, limit, options } = cfg.dataset;
+  const cwd = io.cwd ?? process.cwd();
+  let folder = dir === undefined ? undefined : resolve(cwd, dir);
+  // every dataset but the generated vessel images is read from a folder
+  if (name !== 'vessels') folder = resolveDataDir(name as Exclude<DatasetName, 'vessels'>, folder, io.env ?? process.env).dir;
+  return { ...(options as Omit<DatasetOptions, 'env'>), dir: folder, problem, split, limit, seed: cfg.seed };
 }
 
 /** A freshly initialised model for the config, shaped for the data. */

@@ -7,6 +7,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { configCommand } from './commands/config.js';
+import { costCommand, deployCommand, simulateCommand } from './commands/deploy.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { examples } from './commands/examples.js';
 import { runCommand } from './commands/run.js';
@@ -20,7 +21,7 @@ export type { CliIO } from './io.js';
 /** The command tree, writing through `io`; commander throws instead of exiting. */
 export function buildProgram(io: CliIO): Command {
   const program = new Command('xbarnet')
-    .description('Deploy neural networks onto memristive crossbars: train, test, and (soon) simulate and cost them from one config.')
+    .description('Deploy neural networks onto memristive crossbars: train, test, simulate on crossbar hardware, and estimate energy, latency and area, from one config.')
     .version(packageVersion(), '-V, --version')
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -33,15 +34,18 @@ export function buildProgram(io: CliIO): Command {
     .addHelpText(
       'after',
       examples([
-        ['xbarnet run', 'the main job: LeNet-5 on MNIST from the embedded default config'],
-        ['xbarnet run -c examples/mlp-mnist.yaml', 'a job from a config file'],
+        ['xbarnet run', 'the main job: LeNet-5 on MNIST on 8-bit RRAM crossbars, 10 chips, cost, report'],
+        ['xbarnet run -c examples/rram-8bit-lenet5.yaml', 'a job from a config file'],
+        ['xbarnet deploy --tile 256x256', 'how the model maps onto tiles'],
+        ['xbarnet simulate --adc-bits 6 --chips 20', 'accuracy over chips only'],
+        ['xbarnet cost', 'energy, latency and area per inference'],
         ['xbarnet train --model mlp --epochs 1 --limit 1000', 'a quick training run'],
         ['xbarnet evaluate --model runs/<folder>', 'test a saved model'],
         ['xbarnet config --print-default', 'the default config, every key shown'],
         ['xbarnet help train', 'help for one command'],
       ]),
     );
-  for (const make of [runCommand, trainCommand, evaluateCommand, configCommand]) {
+  for (const make of [runCommand, deployCommand, simulateCommand, costCommand, trainCommand, evaluateCommand, configCommand]) {
     const cmd = make(io);
     // Subcommands made apart from the program inherit its output and exit handling here.
     cmd.copyInheritedSettings(program);

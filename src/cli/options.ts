@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import YAML from 'yaml';
 import type { ConfigOverride } from '../config/index.js';
 import { BACKENDS, OPTIMIZERS, SCHEDULE_TYPES } from '../config/index.js';
+import { presetNames } from '../device/presets.js';
 
 /** Parses a finite number (the config schema then checks its range). */
 export function parseNumber(value: string): number {
@@ -42,6 +43,13 @@ export function parseModelOption(value: string, previous: Record<string, unknown
   return { ...previous, [value.slice(0, eq).trim()]: parsed ?? null };
 }
 
+/** `--tile 128x128` (rows x cols) or `--tile 256` (square). */
+export function parseTile(value: string): { rows: number; cols: number } {
+  const m = /^\s*(\d+)\s*(?:[xX*]\s*(\d+)\s*)?$/.exec(value);
+  if (!m) throw new InvalidArgumentError(`expected ROWSxCOLS or N (e.g. 128x128 or 256), got '${value}'`);
+  return { rows: Number(m[1]), cols: Number(m[2] ?? m[1]) };
+}
+
 /** What commander gives for the job flags (all optional). */
 export interface JobFlags {
   config?: string;
@@ -62,6 +70,15 @@ export interface JobFlags {
   seed?: number;
   backend?: string;
   out?: string;
+  /** Hardware and simulation flags (run, deploy, simulate, cost, config). */
+  device?: string;
+  tile?: { rows: number; cols: number };
+  adcBits?: number;
+  dacBits?: number;
+  chips?: number;
+  threads?: number;
+  drift?: number;
+  scheme?: string;
 }
 
 /** Flags naming the data; shared by every command that loads a dataset. */
@@ -93,6 +110,19 @@ export function addJobOptions(cmd: Command): Command {
     .option('-o, --out <dir>', 'output folder (default runs/<model>-<dataset>-<hash>/)');
 }
 
+/** The flags of the crossbar hardware and its simulation (run, deploy, simulate, cost, config). */
+export function addHardwareOptions(cmd: Command): Command {
+  return cmd
+    .option('--device <preset>', `device preset (${presetNames().join(', ')}); replaces the config's device and its overrides`)
+    .option('--tile <RxC>', 'crossbar tile size, rows x columns (e.g. 128x128, or 256 for square)', parseTile)
+    .option('--adc-bits <n>', 'ADC resolution in bits', parseNumber)
+    .option('--dac-bits <n>', 'DAC (input) resolution in bits', parseNumber)
+    .option('--chips <n>', 'chip instances in the Monte Carlo simulation', parseNumber)
+    .option('--threads <n>', 'worker threads for the simulation (default: min(chips, cores))', parseNumber)
+    .option('--drift <seconds>', 'seconds between programming and inference (conductance drift)', parseNumber)
+    .option('--scheme <name>', 'deployment scheme (conventional)');
+}
+
 /** Flag -> config path, in the order they are applied (a name before the settings it resets). */
 const FLAG_PATHS: readonly [keyof JobFlags, string, readonly string[]][] = [
   ['dataset', '--dataset', ['dataset', 'name']],
@@ -110,6 +140,14 @@ const FLAG_PATHS: readonly [keyof JobFlags, string, readonly string[]][] = [
   ['seed', '--seed', ['seed']],
   ['backend', '--backend', ['backend']],
   ['out', '--out', ['output', 'dir']],
+  ['device', '--device', ['hardware', 'device', 'preset']],
+  ['tile', '--tile', ['hardware', 'tile']],
+  ['adcBits', '--adc-bits', ['hardware', 'adc', 'bits']],
+  ['dacBits', '--dac-bits', ['hardware', 'dac', 'bits']],
+  ['chips', '--chips', ['simulation', 'chips']],
+  ['threads', '--threads', ['simulation', 'threads']],
+  ['drift', '--drift', ['simulation', 'driftSeconds']],
+  ['scheme', '--scheme', ['simulation', 'scheme']],
 ];
 
 /** The config overrides the given flags ask for (limit and model options after the names they follow). */

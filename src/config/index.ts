@@ -10,6 +10,18 @@ export {
 } from './schema.js';
 export type { JobConfig, JobConfigInput, ScheduleConfig } from './schema.js';
 export {
+  HardwareConfigSchema,
+  SimulationConfigSchema,
+  DeviceConfigSchema,
+  DEFAULT_DEVICE,
+  MAPPINGS,
+  DAC_MODES,
+  ADC_RANGES,
+  deviceFromConfig,
+  hardwareFromConfig,
+} from './hardware.js';
+export type { HardwareSection, SimulationSection, DeviceSection } from './hardware.js';
+export {
   DEFAULT_CONFIG_INPUT,
   defaultConfig,
   validateConfig,
@@ -20,6 +32,6 @@ export {
   resolveConfig,
 } from './load.js';
 export type { ConfigFormat, ConfigOverride } from './load.js';
-export { configHash, shortHash, canonicalJson, CONFIG_HASH_VERSION } from './hash.js';
+export { configHash, shortHash, jobHash, shortJobHash, canonicalJson, CONFIG_HASH_VERSION, NON_MODEL_KEYS } from './hash.js';
 export { formatIssues, describeIssue, pathString, showValue } from './issues.js';
 export { closest, didYouMean, editDistance, quoteList } from './suggest.js';

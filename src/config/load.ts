@@ -5,13 +5,16 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import YAML from 'yaml';
-import { UserError } from '../errors.js';
+import { UserError, isUserError } from '../errors.js';
+import { hardwareFromConfig } from './hardware.js';
 import { formatIssues } from './issues.js';
 import { JobConfigSchema, type JobConfig, type JobConfigInput } from './schema.js';
 
 /**
- * The embedded default job: LeNet-5 on MNIST. Everything not named here (training recipe, seed,
- * backend) takes the schema's defaults, so `xbarnet config --print-default` shows the one source.
+ * The embedded default job: LeNet-5 on MNIST, deployed on the schema's default hardware (rram,
+ * 128 x 128 tiles, differential, 8-bit DAC and ADC) and simulated over 10 chips. Everything not
+ * named here (training recipe, seed, backend, hardware, simulation) takes the schema's defaults,
+ * so `xbarnet config --print-default` shows the one source.
  */
 export const DEFAULT_CONFIG_INPUT: JobConfigInput = {
   dataset: { name: 'mnist' },
@@ -23,8 +26,15 @@ const HELP_DEFAULT = "Run 'xbarnet config --print-default' to see a valid config
 /** Validates a parsed config document; `source` names it in messages (a file, or 'the command line'). */
 export function validateConfig(raw: unknown, source: string, hint = HELP_DEFAULT): JobConfig {
   const r = JobConfigSchema.safeParse(raw, { reportInput: true });
-  if (r.success) return r.data;
-  throw new UserError(`invalid config in ${source}: ${formatIssues(r.error.issues, JobConfigSchema)}`, hint);
+  if (!r.success) throw new UserError(`invalid config in ${source}: ${formatIssues(r.error.issues, JobConfigSchema)}`, hint);
+  // The hardware's physics (gMin < gMax, converter bits, tile size, presets) is checked now, before any training.
+  try {
+    hardwareFromConfig(r.data.hardware);
+  } catch (e) {
+    if (isUserError(e)) throw new UserError(`invalid config in ${source}: ${e.message}`, e.hint || hint);
+    throw e;
+  }
+  return r.data;
 }
 
 export function defaultConfig(): JobConfig {
@@ -90,7 +100,8 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /**
  * Applies overrides to a validated config and validates the result. Changing the model's name drops
  * the old model's options, and changing the dataset's name drops its dir/problem/split/options, since those
- * belonged to the one being replaced (limit is kept); switching the optimizer away from sgd drops momentum.
+ * belonged to the one being replaced (limit is kept); switching the optimizer away from sgd drops momentum;
+ * another device preset drops the values that modified the old one.
  */
 export function applyOverrides(base: JobConfig, overrides: readonly ConfigOverride[]): JobConfig {
   if (overrides.length === 0) return base;
@@ -106,6 +117,8 @@ export function applyOverrides(base: JobConfig, overrides: readonly ConfigOverri
       ds.options = {};
     }
     if (path.join('.') === 'training.optimizer' && value !== 'sgd') delete (doc.training as Record<string, unknown>).momentum;
+    // Another device preset: the values that modified the old one go with it.
+    if (path.join('.') === 'hardware.device.preset' && value !== get(path)) (doc.hardware as Record<string, unknown>).device = {};
     let o = doc;
     for (const k of path.slice(0, -1)) {
       if (!isPlainObject(o[k])) o[k] = {};

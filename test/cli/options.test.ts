@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { flagOverrides, parseLimit, parseModelOption, parseNumber } from '../../src/cli/options.js';
+import { flagOverrides, parseLimit, parseModelOption, parseNumber, parseTile } from '../../src/cli/options.js';
 
 describe('flag parsers', () => {
   it('numbers: decimal, exponent, negative; rejects words and blanks', () => {
@@ -14,6 +14,13 @@ describe('flag parsers', () => {
     expect(parseLimit('500')).toEqual({ train: 500, test: 500 });
     expect(parseLimit('500,200')).toEqual({ train: 500, test: 200 });
     for (const bad of ['a', '1,2,3', '1,b', '']) expect(() => parseLimit(bad), bad).toThrow(InvalidArgumentError);
+  });
+
+  it('--tile RxC, or N for a square tile', () => {
+    expect(parseTile('128x64')).toEqual({ rows: 128, cols: 64 });
+    expect(parseTile('256X256')).toEqual({ rows: 256, cols: 256 });
+    expect(parseTile('64')).toEqual({ rows: 64, cols: 64 });
+    for (const bad of ['', 'x', '128x', 'x128', '128x64x2', '12.5x3', 'big']) expect(() => parseTile(bad), bad).toThrow(InvalidArgumentError);
   });
 
   it('--model-option reads its value as YAML and accumulates', () => {
@@ -48,6 +55,20 @@ describe('flags to config overrides', () => {
     expect(at('--dataset')).toBeLessThan(at('--data-dir'));
     expect(at('--model')).toBeLessThan(at('--model-option'));
     expect(at('--optimizer')).toBeLessThan(at('--momentum'));
+  });
+
+  it('map the hardware flags to the hardware and simulation sections', () => {
+    const o = flagOverrides({ device: 'pcm', tile: { rows: 64, cols: 32 }, adcBits: 6, dacBits: 4, chips: 5, threads: 2, drift: 60, scheme: 'conventional' });
+    expect(o).toEqual([
+      { path: ['hardware', 'device', 'preset'], value: 'pcm', source: '--device' },
+      { path: ['hardware', 'tile'], value: { rows: 64, cols: 32 }, source: '--tile' },
+      { path: ['hardware', 'adc', 'bits'], value: 6, source: '--adc-bits' },
+      { path: ['hardware', 'dac', 'bits'], value: 4, source: '--dac-bits' },
+      { path: ['simulation', 'chips'], value: 5, source: '--chips' },
+      { path: ['simulation', 'threads'], value: 2, source: '--threads' },
+      { path: ['simulation', 'driftSeconds'], value: 60, source: '--drift' },
+      { path: ['simulation', 'scheme'], value: 'conventional', source: '--scheme' },
+    ]);
   });
 
   it('give nothing for no flags', () => {

@@ -6,6 +6,7 @@ import {
   JobConfigSchema,
   configHash,
   defaultConfig,
+  jobHash,
   loadConfigFile,
   validateConfig,
 } from '../../src/config/index.js';
@@ -41,13 +42,21 @@ describe('job config schema', () => {
   it('accepts every example config', () => {
     const files = readdirSync(EXAMPLES).filter((f) => /\.(ya?ml|json)$/.test(f));
     expect(files).toEqual(
-      expect.arrayContaining(['lenet5-mnist.yaml', 'mlp-mnist.yaml', 'lenet5-fashion.yaml', 'lstm-japanesevowels.yaml', 'vgg-cifar10.yaml']),
+      expect.arrayContaining(['lenet5-mnist.yaml', 'rram-8bit-lenet5.yaml', 'mlp-mnist.yaml', 'lenet5-fashion.yaml', 'lstm-japanesevowels.yaml', 'vgg-cifar10.yaml']),
     );
     for (const f of files) expect(() => loadConfigFile(join(EXAMPLES, f)), f).not.toThrow();
   });
 
-  it('examples/lenet5-mnist.yaml spells out the same job as the embedded default', () => {
+  it('examples/lenet5-mnist.yaml spells out the same job as the embedded default, hardware included', () => {
     expect(configHash(loadConfigFile(join(EXAMPLES, 'lenet5-mnist.yaml')))).toBe(configHash(defaultConfig()));
+    expect(jobHash(loadConfigFile(join(EXAMPLES, 'lenet5-mnist.yaml')))).toBe(jobHash(defaultConfig()));
+  });
+
+  it('examples/rram-8bit-lenet5.yaml reuses the default model on other hardware', () => {
+    const cfg = loadConfigFile(join(EXAMPLES, 'rram-8bit-lenet5.yaml'));
+    expect(configHash(cfg)).toBe(configHash(defaultConfig()));
+    expect(jobHash(cfg)).not.toBe(jobHash(defaultConfig()));
+    expect(cfg.hardware).toMatchObject({ weightBits: 8, cellBits: 2, wireResistance: 2.82 });
   });
 
   it('reads a bare schedule name as that schedule with its defaults', () => {
