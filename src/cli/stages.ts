@@ -16,7 +16,6 @@ import type { DatasetName } from '../data/index.js';
 import type { DatasetSplits } from '../data/dataset.js';
 import { compile } from '../deploy/compile.js';
 import type { Deployment } from '../deploy/deployment.js';
-import { UserError } from '../errors.js';
 import { type EvalResult, type History, type Sequential, saveModel } from '../nn/index.js';
 import {
   type CostRecord,
@@ -88,13 +87,6 @@ export const dataStage: Stage = {
     checkNames(s.config);
     await startEngine(s.config);
     const d = (s.data = await loadData(s.config, s.io));
-    if (s.plan?.includes('simulate') && d.test.labelShape.length > 0) {
-      // runChip scores one class per sample (argmax of the logits); per-pixel labels are not scored yet
-      throw new UserError(
-        `the chip simulation scores classifiers (one label per sample), but ${s.config.dataset.name} has a label of shape ${JSON.stringify(d.test.labelShape)} per sample`,
-        "Run 'xbarnet run --no-sim' for the software accuracy, 'xbarnet deploy' for the deployment or 'xbarnet cost' for energy, latency and area.",
-      );
-    }
     return `${s.config.dataset.name}: ${d.train.length} training / ${d.test.length} test samples of shape ${JSON.stringify(d.train.sampleShape)}, ${d.train.numClasses} classes`;
   },
 };
@@ -200,8 +192,8 @@ function simulationStage(name: string, firstChipOnly: boolean): Stage {
         chip: r.chip, seed: r.seed, accuracy: r.accuracy, correct: r.correct, samples: r.samples, stuckCells: r.stuckCells, counters: r.counters,
       }));
       const stats = accuracyStats(records.map((r) => r.accuracy));
-      // runChip scores one class per sample; per-pixel labels (segmentation) get activity counts only
-      const scored = data.test.labelShape.length === 0;
+      // runChip scores one label per sample, or per pixel for segmentation
+      const scored = true;
       s.simulation = { chips: records, stats, scored, threads, driftSeconds: sim.driftSeconds, seconds };
       return firstChipOnly
         ? `chip 0 ran ${records[0].samples} test samples${scored ? `: accuracy ${percent(records[0].accuracy)}` : ''}, activity counted`

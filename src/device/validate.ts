@@ -2,16 +2,19 @@
 import { UserError } from '../errors.js';
 import type { DeviceModel } from './model.js';
 
+/** A conductance or other physical value, readable: 4e-5, not 0.000039999999999999996. */
+const num = (v: number): string => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v));
+
 export function validateDevice(dev: DeviceModel): DeviceModel {
   const where = `device '${dev.name}'`;
   const bad = (what: string, fix: string): never => {
     throw new UserError(`${where}: ${what}`, fix);
   };
-  if (!(dev.gMin >= 0)) bad(`gMin must be >= 0 S, got ${dev.gMin}`, 'give conductances in siemens, e.g. gMin: 1e-6');
+  if (!(dev.gMin >= 0)) bad(`gMin must be >= 0 S, got ${num(dev.gMin)}`, 'give conductances in siemens, e.g. gMin: 1e-6');
   if (!(dev.gMax > dev.gMin)) {
-    bad(`gMin (${dev.gMin} S) must be below gMax (${dev.gMax} S)`, 'swap them or fix the units (siemens)');
+    bad(`gMin (${num(dev.gMin)} S) must be below gMax (${num(dev.gMax)} S)`, 'swap them or fix the units (siemens)');
   }
-  if (dev.gMax > 1e-2) bad(`gMax ${dev.gMax} S is above 10 mS; conductances are in siemens`, '40 uS is 40e-6');
+  if (dev.gMax > 1e-2) bad(`gMax ${num(dev.gMax)} S is above 10 mS; conductances are in siemens`, '40 uS is 40e-6');
   if (!(dev.levels >= 2)) bad(`levels must be at least 2, got ${dev.levels}`, 'use 2 for binary cells or Infinity for analog');
   if (Number.isFinite(dev.levels) && !Number.isInteger(dev.levels)) bad(`levels must be a whole number, got ${dev.levels}`, 'e.g. levels: 32');
   for (const [k, v] of [['stuckAtMin', dev.stuckAtMin], ['stuckAtMax', dev.stuckAtMax]] as const) {

@@ -12,6 +12,7 @@ import { Chip, chipSeed } from './chip.js';
 export interface ChipResult {
   chip: number;
   seed: number;
+  /** Correct labels over all labels (per pixel for segmentation). */
   accuracy: number;
   correct: number;
   samples: number;
@@ -49,9 +50,13 @@ function batchTensor(data: Dataset, start: number, end: number): tf.Tensor {
   return tf.tensor(data.x.subarray(start * per, end * per), [end - start, ...data.sampleShape]);
 }
 
-/** Correct predictions of a batch's logits (classification: one label per sample). */
+/**
+ * Correct predictions of a batch's logits: one label per sample (classification) or per pixel
+ * (segmentation: logits [batch, h, w, classes] against labels [batch, h, w]).
+ */
 function countCorrect(logits: tf.Tensor, labels: Int32Array): number {
   const pred = tf.tidy(() => tf.argMax(logits, -1).dataSync() as Int32Array);
+  if (pred.length !== labels.length) throw new Error(`simulate: ${pred.length} predictions for ${labels.length} labels`);
   let c = 0;
   for (let i = 0; i < labels.length; i++) if (pred[i] === labels[i]) c++;
   return c;
@@ -62,13 +67,15 @@ export function runChip(d: Deployment, data: Dataset, chip: number, opts: Simula
   const instance = new Chip(d, seed, { driftSeconds: opts.driftSeconds });
   const counters: StageCounters = {};
   const bs = opts.batchSize ?? 500;
+  // accuracy over labels: one per sample, or one per pixel for segmentation
+  const labelsPerSample = data.labelShape.reduce((a, b) => a * b, 1);
   let correct = 0;
   try {
     for (let start = 0; start < data.length; start += bs) {
       const end = Math.min(data.length, start + bs);
       const x = batchTensor(data, start, end);
       const logits = instance.forward(x, counters);
-      correct += countCorrect(logits, data.y.subarray(start, end));
+      correct += countCorrect(logits, data.y.subarray(start * labelsPerSample, end * labelsPerSample));
       x.dispose();
       logits.dispose();
       opts.onProgress?.(chip, end, data.length);
@@ -76,7 +83,8 @@ export function runChip(d: Deployment, data: Dataset, chip: number, opts: Simula
   } finally {
     instance.dispose();
   }
-  return { chip, seed, accuracy: correct / data.length, correct, samples: data.length, stuckCells: instance.stuckCells, counters };
+  const labels = data.length * labelsPerSample;
+  return { chip, seed, accuracy: correct / labels, correct, samples: data.length, stuckCells: instance.stuckCells, counters };
 }
 
 /** Runs the chips one after another in this thread (see `simulateParallel` for worker threads). */
