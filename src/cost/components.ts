@@ -76,6 +76,22 @@ export interface ComponentLibrary {
     /** Parallel lanes per digital stage. */
     lanes: number;
   };
+  /** Transimpedance amplifier per output column handing a crossbar's output on in analog (IDM). */
+  tia: {
+    /** Energy per conversion (one column output per input vector). */
+    energy: number;
+    area: number;
+    /** Settling time added to the read (s). */
+    latency: number;
+  };
+  /** Analog activation or pooling unit between cascaded crossbars (IDM), per element operation. */
+  analogUnit: {
+    energy: number;
+    area: number;
+    latency: number;
+    /** Units working in parallel per stage. */
+    parallel: number;
+  };
   /** Activation buffer between stages. */
   buffer: {
     energyPerByte: number;
@@ -146,6 +162,25 @@ export function defaultComponents(): ComponentLibrary {
       latency: 1 * ns,
       // MNSIM 2.0 SimConfig.ini: 64 pooling units per tile.
       lanes: 64,
+    },
+    tia: {
+      // Analog integrator (the NeuRRAM neuron's current integration): 0.25 pJ, 350 um^2, an Accelergy
+      // estimate at 130 nm modelled on Wan et al., Nature 2022 (hwcomponents-library neurram.py),
+      // used unscaled: no 32 nm figure found (docs/sources.md section 4).
+      energy: 0.25 * pJ,
+      area: 350 * um2,
+      // It integrates during the read pulse; 1 ns to settle and hand on is our assumption.
+      latency: 1 * ns,
+    },
+    analogUnit: {
+      // Analog sample (and clamp) per element: 1.2 pJ, 45 um^2, hwcomponents-library neurram.py (130 nm
+      // Accelergy estimate), unscaled; taking it for a rectifier or a max/average unit is our assumption.
+      energy: 1.2 * pJ,
+      area: 45 * um2,
+      // One settling time per operation (assumption, as the amplifier).
+      latency: 1 * ns,
+      // As many parallel units as MNSIM 2.0 SimConfig.ini gives pooling units per tile (64).
+      parallel: 64,
     },
     buffer: {
       // ISAAC eDRAM: 20.45 pJ per 256-bit access (isaac.py IsaacEDRAM) = 20.45 / 32 pJ per byte.
@@ -227,6 +262,13 @@ export function validateComponents(lib: ComponentLibrary): ComponentLibrary {
   num('digital.latency', lib.digital.latency, false);
   num('digital.lanes', lib.digital.lanes, true);
   if (!Number.isInteger(lib.digital.lanes)) bad('digital.lanes', `must be a whole number, got ${lib.digital.lanes}`, 'e.g. 64');
+  num('tia.energy', lib.tia.energy, false);
+  num('tia.area', lib.tia.area, false);
+  num('tia.latency', lib.tia.latency, false);
+  num('analogUnit.energy', lib.analogUnit.energy, false);
+  num('analogUnit.area', lib.analogUnit.area, false);
+  num('analogUnit.latency', lib.analogUnit.latency, false);
+  num('analogUnit.parallel', lib.analogUnit.parallel, true);
   num('buffer.energyPerByte', lib.buffer.energyPerByte, false);
   num('buffer.areaPerByte', lib.buffer.areaPerByte, false);
   num('buffer.bandwidth', lib.buffer.bandwidth, true);

@@ -4,7 +4,7 @@
  * follows the dataflow schedule of each stage; area sums the components each stage instantiates.
  * The model and its assumptions are written up in docs/cost-model.md.
  */
-import type { AnalogStage, Deployment } from '../deploy/deployment.js';
+import type { AnalogStage, AnalogUnitStage, Deployment } from '../deploy/deployment.js';
 import { UserError } from '../errors.js';
 import type { ActivityCounters, StageCounters } from '../sim/analog.js';
 import {
@@ -29,6 +29,8 @@ export interface EnergyBreakdown {
   adc: number;
   shiftAdd: number;
   digital: number;
+  /** Analog periphery of a cascade (IDM): amplifiers and analog activation/pooling units. */
+  analog: number;
   buffer: number;
   total: number;
 }
@@ -41,6 +43,7 @@ export interface AreaBreakdown {
   adc: number;
   shiftAdd: number;
   digital: number;
+  analog: number;
   total: number;
 }
 
@@ -62,7 +65,7 @@ export interface AnalogSchedule {
 /** One row of the report: a stage, or one part of a recurrent stage (its analog sub-stages, its gates). */
 export interface StageCost {
   name: string;
-  kind: 'analog' | 'digital';
+  kind: 'analog' | 'digital' | 'analog-unit';
   layerType: string;
   tiles: number;
   /** Physical cells in the stage's tiles (programmed or not). */
@@ -113,17 +116,17 @@ export interface CostOptions {
   adcsPerTile?: number;
 }
 
-const ENERGY_KEYS = ['cells', 'dac', 'sampleHold', 'adc', 'shiftAdd', 'digital', 'buffer'] as const;
-const AREA_KEYS = ['cells', 'dac', 'sampleHold', 'adc', 'shiftAdd', 'digital'] as const;
+const ENERGY_KEYS = ['cells', 'dac', 'sampleHold', 'adc', 'shiftAdd', 'digital', 'analog', 'buffer'] as const;
+const AREA_KEYS = ['cells', 'dac', 'sampleHold', 'adc', 'shiftAdd', 'digital', 'analog'] as const;
 
 function energyBreakdown(parts: Partial<Omit<EnergyBreakdown, 'total'>>): EnergyBreakdown {
-  const e = { cells: 0, dac: 0, sampleHold: 0, adc: 0, shiftAdd: 0, digital: 0, buffer: 0, total: 0, ...parts };
+  const e = { cells: 0, dac: 0, sampleHold: 0, adc: 0, shiftAdd: 0, digital: 0, analog: 0, buffer: 0, total: 0, ...parts };
   e.total = ENERGY_KEYS.reduce((s, k) => s + e[k], 0);
   return e;
 }
 
 function areaBreakdown(parts: Partial<Omit<AreaBreakdown, 'total'>>): AreaBreakdown {
-  const a = { cells: 0, dac: 0, sampleHold: 0, adc: 0, shiftAdd: 0, digital: 0, total: 0, ...parts };
+  const a = { cells: 0, dac: 0, sampleHold: 0, adc: 0, shiftAdd: 0, digital: 0, analog: 0, total: 0, ...parts };
   a.total = AREA_KEYS.reduce((s, k) => s + a[k], 0);
   return a;
 }
@@ -162,6 +165,7 @@ function analogCost(s: AnalogStage, hw: Deployment['hardware'], c: ActivityCount
     sampleHold: (c.adcConversions * lib.sampleHold.energy) / n,
     adc: (c.adcConversions * adcEnergy(lib, hw.adc.bits)) / n,
     shiftAdd: (c.shiftAdds * lib.shiftAdd.energy) / n,
+    analog: (c.tiaConversions * lib.tia.energy) / n,
     buffer: (c.bufferBytes * lib.buffer.energyPerByte) / n,
   });
 
@@ -169,27 +173,44 @@ function analogCost(s: AnalogStage, hw: Deployment['hardware'], c: ActivityCount
   // while the ADCs convert the previous plane's held column outputs.
   const busiestTileCols = Math.max(...s.plan.colBlocks.map(([a, b]) => b - a));
   const conversionsPerAdc = Math.ceil(busiestTileCols / adcsPerTile);
-  const planeTime = Math.max(lib.dac.latency + hw.device.readPulseWidth, conversionsPerAdc * adcLatency(lib, hw.adc.bits));
+  // without an ADC (IDM) the amplifier settles after the read; without a DAC the previous stage drives the rows
+  const readTime = (s.dacAtInput ? lib.dac.latency : 0) + hw.device.readPulseWidth + (s.adcAtOutput ? 0 : lib.tia.latency);
+  const planeTime = s.adcAtOutput ? Math.max(readTime, conversionsPerAdc * adcLatency(lib, hw.adc.bits)) : readTime;
   const shiftAddsPerVector = s.N * Math.max(0, s.mapped.slices * s.plan.rowBlocks.length * planes - 1);
-  const shiftAddUnits = tiles * adcsPerTile * lib.shiftAdd.unitsPerAdc;
-  const shiftAddTime = Math.ceil(shiftAddsPerVector / shiftAddUnits) * lib.shiftAdd.latency;
+  const shiftAddUnits = s.adcAtOutput ? tiles * adcsPerTile * lib.shiftAdd.unitsPerAdc : 0;
+  const shiftAddTime = shiftAddUnits > 0 ? Math.ceil(shiftAddsPerVector / shiftAddUnits) * lib.shiftAdd.latency : 0;
   const vectorTime = Math.max(planes * planeTime, shiftAddTime);
   const compute = s.vectorsPerSample * vectorTime;
   const buffer = c.bufferBytes / n / lib.buffer.bandwidth;
 
+  // converters exist only where the stage converts; an amplifier per output column where it does not
   const area = areaBreakdown({
     cells: tiles * R * C * cellArea(lib),
-    dac: tiles * R * dacArea(lib, dacBits),
-    sampleHold: tiles * s.plan.colsPerTile * lib.sampleHold.area,
-    adc: tiles * adcsPerTile * adcArea(lib, hw.adc.bits),
+    dac: s.dacAtInput ? tiles * R * dacArea(lib, dacBits) : 0,
+    sampleHold: s.adcAtOutput ? tiles * s.plan.colsPerTile * lib.sampleHold.area : 0,
+    adc: s.adcAtOutput ? tiles * adcsPerTile * adcArea(lib, hw.adc.bits) : 0,
     shiftAdd: shiftAddUnits * lib.shiftAdd.area,
+    analog: s.tia && !s.tia.merged ? s.N * lib.tia.area : 0,
   });
 
   return {
     name: s.name, kind: 'analog', layerType: s.layerType, tiles, cells: tiles * R * C,
     macs: s.K * s.N * s.vectorsPerSample, energy, latency: compute + buffer, latencyParts: { compute, buffer }, area,
     adcClippedFraction: c.adcConversions > 0 ? c.adcClipped / c.adcConversions : 0,
-    schedule: { planes, adcsPerTile, conversionsPerAdc, planeTime, shiftAddTime, vectorTime },
+    schedule: { planes, adcsPerTile: s.adcAtOutput ? adcsPerTile : 0, conversionsPerAdc: s.adcAtOutput ? conversionsPerAdc : 0, planeTime, shiftAddTime, vectorTime },
+  };
+}
+
+/** An analog unit between cascaded crossbars: its operations at the analog unit's energy. */
+function analogUnitCost(s: AnalogUnitStage, c: ActivityCounters, n: number, lib: ComponentLibrary): StageCost {
+  const ops = c.analogOps / n;
+  const compute = Math.ceil(ops / lib.analogUnit.parallel) * lib.analogUnit.latency;
+  return {
+    name: s.name, kind: 'analog-unit', layerType: s.layerType, tiles: 0, cells: 0, macs: 0,
+    energy: energyBreakdown({ analog: ops * lib.analogUnit.energy }),
+    latency: compute, latencyParts: { compute, buffer: 0 },
+    area: areaBreakdown({ analog: c.analogOps > 0 ? lib.analogUnit.parallel * lib.analogUnit.area : 0 }),
+    adcClippedFraction: 0,
   };
 }
 
@@ -215,7 +236,7 @@ function digitalCost(s: DigitalUnit, c: ActivityCounters, n: number, lib: Compon
   };
 }
 
-type CostUnit = { kind: 'analog'; stage: AnalogStage } | { kind: 'digital'; unit: DigitalUnit };
+type CostUnit = { kind: 'analog'; stage: AnalogStage } | { kind: 'digital'; unit: DigitalUnit } | { kind: 'analog-unit'; stage: AnalogUnitStage };
 
 /**
  * The rows of the report in execution order: analog and digital stages as they are; a recurrent
@@ -226,6 +247,7 @@ function costUnits(d: Deployment): CostUnit[] {
   return d.stages.flatMap((s): CostUnit[] => {
     if (s.kind === 'analog') return [{ kind: 'analog', stage: s }];
     if (s.kind === 'digital') return [{ kind: 'digital', unit: s }];
+    if (s.kind === 'analog-unit') return [{ kind: 'analog-unit', stage: s }];
     const gates = { name: s.name, layerType: s.layerType, inputShape: s.inputShape, outputShape: s.outputShape };
     return [{ kind: 'analog', stage: s.input }, ...s.recurrent.map((r): CostUnit => ({ kind: 'analog', stage: r })), { kind: 'digital', unit: gates }];
   });
@@ -234,6 +256,7 @@ function costUnits(d: Deployment): CostUnit[] {
 /** Bytes of one inference's activations in and out of a row (converter codes, whole bytes). */
 function activationBytes(d: Deployment, u: CostUnit): number {
   if (u.kind === 'digital') return product(u.unit.inputShape) + product(u.unit.outputShape);
+  if (u.kind === 'analog-unit') return 0; // analog: never buffered
   const hw = d.hardware;
   return product(u.stage.inputShape) * Math.ceil(hw.dac.bits / 8) + product(u.stage.outputShape) * Math.ceil(hw.adc.bits / 8);
 }
@@ -254,7 +277,9 @@ export function estimateCost(deployment: Deployment, counters: StageCounters, in
   const stages = units.map((u) =>
     u.kind === 'analog'
       ? analogCost(u.stage, deployment.hardware, stageCounters(counters, u.stage.name), inferences, lib, opts.adcsPerTile)
-      : digitalCost(u.unit, stageCounters(counters, u.unit.name), inferences, lib),
+      : u.kind === 'analog-unit'
+        ? analogUnitCost(u.stage, stageCounters(counters, u.stage.name), inferences, lib)
+        : digitalCost(u.unit, stageCounters(counters, u.unit.name), inferences, lib),
   );
 
   const sum = (f: (s: StageCost) => number): number => stages.reduce((a, s) => a + f(s), 0);

@@ -54,6 +54,7 @@ function table(header: string[], rows: string[][]): string {
 export function formatCostTable(report: CostReport): string {
   const { totals } = report;
   const withSampleHold = totals.energy.sampleHold > 0 || totals.area.sampleHold > 0;
+  const withAnalog = totals.energy.analog > 0 || totals.area.analog > 0;
   const energyCols: [keyof EnergyBreakdown, string][] = [
     ['cells', 'E cells'],
     ['dac', 'E DAC'],
@@ -61,6 +62,7 @@ export function formatCostTable(report: CostReport): string {
     ['adc', 'E ADC'],
     ['shiftAdd', 'E shift-add'],
     ['digital', 'E digital'],
+    ...(withAnalog ? [['analog', 'E analog'] as [keyof EnergyBreakdown, string]] : []),
     ['buffer', 'E buffer'],
     ['total', 'E total'],
   ];
@@ -85,6 +87,7 @@ export function formatCostTable(report: CostReport): string {
     `area ${formatArea(a.total)}: cells ${formatArea(a.cells)}, DAC ${formatArea(a.dac)}, ` +
       (withSampleHold ? `S&H ${formatArea(a.sampleHold)}, ` : '') +
       `ADC ${formatArea(a.adc)}, shift-add ${formatArea(a.shiftAdd)}, digital ${formatArea(a.digital)}, ` +
+      (withAnalog ? `analog periphery ${formatArea(a.analog)}, ` : '') +
       `buffer ${formatArea(a.buffer)} (${totals.bufferCapacity} B); ${totals.tiles} tiles, ${totals.cells} cells`,
   ];
   return lines.join('\n');

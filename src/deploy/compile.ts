@@ -13,12 +13,15 @@ import type { Sequential } from '../nn/model.js';
 import { AnalogStageRunner } from '../sim/analog.js';
 import { StageExecutor } from '../sim/execute.js';
 import { conventionalStages } from './conventional.js';
+import { type AnalogChainOptions, idmStages, matchAnalogChain } from './idm.js';
 import type { AnalogStage, Deployment, Stage } from './deployment.js';
 
 export interface Scheme {
   name: string;
   description: string;
   stages(model: Sequential, hw: HardwareConfig): Stage[];
+  /** Runs once the DAC ranges are known (e.g. to match amplifier gains to them). */
+  afterInputCalibration?(stages: Stage[], hw: HardwareConfig, opts: CompileOptions): void;
 }
 
 const schemes = new Map<string, Scheme>();
@@ -38,11 +41,20 @@ registerScheme({
   stages: conventionalStages,
 });
 
+registerScheme({
+  name: 'idm',
+  description: 'information dimension matching: crossbar layers cascaded in analog, converters only at the ends',
+  stages: idmStages,
+  afterInputCalibration: (stages, hw, opts) => matchAnalogChain(stages, hw.device.readVoltage, opts.analog),
+});
+
 export interface CompileOptions {
   scheme?: string;
   /** Sample inputs for converter calibration (the first `calibrationSamples` are used). */
   calibration: Dataset;
   calibrationSamples?: number;
+  /** Noise of the analog chain (idm scheme). */
+  analog?: AnalogChainOptions;
 }
 
 export function compile(model: Sequential, hw: HardwareConfig, opts: CompileOptions): Deployment {
@@ -65,7 +77,7 @@ export function compile(model: Sequential, hw: HardwareConfig, opts: CompileOpti
     numClasses: model.numClasses,
     stages: scheme.stages(model, hw),
   };
-  calibrate(deployment, opts.calibration, opts.calibrationSamples ?? 256);
+  calibrate(deployment, opts.calibration, opts.calibrationSamples ?? 256, () => scheme.afterInputCalibration?.(deployment.stages, hw, opts));
   return deployment;
 }
 
@@ -74,7 +86,7 @@ export function compile(model: Sequential, hw: HardwareConfig, opts: CompileOpti
  * noise): the first records each analog stage's inputs and sets its DAC full scale; the second,
  * with the DAC quantising, records the column currents and sets each ADC's full scale.
  */
-function calibrate(d: Deployment, data: Dataset, samples: number): void {
+function calibrate(d: Deployment, data: Dataset, samples: number, afterInputs: () => void): void {
   const n = Math.min(samples, data.length);
   if (n === 0) throw new UserError('calibration data is empty', 'give at least one sample');
   const per = data.sampleShape.reduce((a, b) => a * b, 1);
@@ -101,8 +113,11 @@ function calibrate(d: Deployment, data: Dataset, samples: number): void {
     const xMax = absPercentile(concat(r.inputs.chunks), hw.dac.percentile);
     stage.calibration.xMax = xMax > 0 ? xMax : 1;
     stage.calibration.signedInput = r.inputs.min < 0;
+    stage.calibration.outputMax = r.outputMax;
   });
+  afterInputs();
   pass('dac', (stage, r) => {
+    if (!stage.adcAtOutput) return;
     stage.calibration.adcFullScale = r.currents.map((perSlice, b) => perSlice.map((chunks) => adcFullScale(stage, hw, b, chunks)));
   });
   x.dispose();

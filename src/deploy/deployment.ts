@@ -28,6 +28,8 @@ export interface StageCalibration {
   signedInput: boolean;
   /** ADC full scale (amperes) per row block and slice. */
   adcFullScale: number[][];
+  /** Largest |output| (value units) on the calibration inputs through the ideal deployment. */
+  outputMax?: number;
 }
 
 export interface AnalogStage {
@@ -50,9 +52,28 @@ export interface AnalogStage {
   vectorsPerSample: number;
   /** Names of batch-norm layers folded into the weights. */
   folded: string[];
+  /** Inputs arrive as digital codes through a DAC; false: as the previous stage's analog voltage (IDM). */
+  dacAtInput: boolean;
   /** Convert the output to digital (ADC) — true in the conventional scheme for every layer. */
   adcAtOutput: boolean;
+  /** Without an ADC: the transimpedance stage that drives the next stage in analog (IDM). */
+  tia?: TiaStage;
   calibration: StageCalibration;
+}
+
+/**
+ * A transimpedance amplifier per output column: its gain maps the output value `fullScale` to the
+ * next stage's full-scale input voltage; it clips beyond full scale (its rail) and adds Gaussian
+ * noise of standard deviation `noise` (value units).
+ */
+export interface TiaStage {
+  fullScale: number;
+  noise: number;
+  /**
+   * The output current joins another stage's before the amplifier (a recurrent layer's input
+   * projection, summed with its recurrent product): no rail or noise of its own.
+   */
+  merged: boolean;
 }
 
 export interface DigitalStage {
@@ -85,7 +106,24 @@ export interface RecurrentStage {
   columnBlocks: [number, number][];
 }
 
-export type Stage = AnalogStage | DigitalStage | RecurrentStage;
+/**
+ * A layer computed by an analog circuit between two cascaded crossbar stages (IDM): a rectifier,
+ * a winner-take-all max-pool, resistive averaging, or wiring. It applies the layer's function, then
+ * its rail (clipping at +-fullScale) and its Gaussian noise (std `noise`, value units).
+ */
+export interface AnalogUnitStage {
+  kind: 'analog-unit';
+  name: string;
+  layerType: string;
+  layer: Layer;
+  inputShape: number[];
+  outputShape: number[];
+  fullScale: number;
+  noise: number;
+  reason: string;
+}
+
+export type Stage = AnalogStage | DigitalStage | RecurrentStage | AnalogUnitStage;
 
 export interface Deployment {
   scheme: string;

@@ -16,6 +16,7 @@ const ENERGY_PARTS = [
   ['adc', 'ADC'],
   ['shiftAdd', 'shift-add'],
   ['digital', 'digital'],
+  ['analog', 'analog periphery'],
   ['buffer', 'buffer'],
 ] as const;
 const AREA_PARTS = [
@@ -25,6 +26,7 @@ const AREA_PARTS = [
   ['adc', 'ADC'],
   ['shiftAdd', 'shift-add'],
   ['digital', 'digital'],
+  ['analog', 'analog periphery'],
 ] as const;
 
 /** [from, scale, label]: values whose largest is at least `from` are shown divided by `scale`. */

@@ -25,14 +25,17 @@ function analogRow(s: AnalogStage, d: Deployment, partOf?: string): InspectedAna
     wMax: s.mapped.wMax,
     dac: { bits: hw.dac.bits, mode: hw.dac.mode, fullScale: s.calibration.xMax, signed: s.calibration.signedInput },
     adc: { bits: hw.adc.bits, range: hw.adc.range, fullScaleMin: Math.min(...fs), fullScaleMax: Math.max(...fs) },
+    dacAtInput: s.dacAtInput,
+    adcAtOutput: s.adcAtOutput,
+    ...(s.tia && !s.tia.merged ? { tiaFullScale: s.tia.fullScale } : {}),
   };
 }
 
 export function inspectDeployment(d: Deployment): DeploymentInspection {
   const stages: InspectedStage[] = d.stages.flatMap((s): InspectedStage[] => {
     if (s.kind === 'analog') return [analogRow(s, d)];
-    if (s.kind === 'digital') {
-      return [{ kind: 'digital', name: s.name, layerType: s.layerType, inputShape: [...s.inputShape], outputShape: [...s.outputShape], reason: s.reason }];
+    if (s.kind === 'digital' || s.kind === 'analog-unit') {
+      return [{ kind: s.kind, name: s.name, layerType: s.layerType, inputShape: [...s.inputShape], outputShape: [...s.outputShape], reason: s.reason }];
     }
     return [
       analogRow(s.input, d, s.name),
@@ -56,7 +59,8 @@ export function inspectDeployment(d: Deployment): DeploymentInspection {
       cells: tiles * rows * cols,
       programmedCells: Math.round(analog.reduce((a, s) => a + s.utilization * s.tiles * rows * cols, 0)),
       analogStages: analog.length,
-      digitalStages: stages.length - analog.length,
+      digitalStages: stages.filter((s) => s.kind === 'digital').length,
+      analogUnits: stages.filter((s) => s.kind === 'analog-unit').length,
     },
   };
 }

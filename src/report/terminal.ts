@@ -87,20 +87,23 @@ export function inspectionTable(ins: DeploymentInspection): TableModel {
   const header = ['stage', 'type', 'kind', 'K x N', 'slices', 'tiles', 'blocks', 'util', 'DAC full scale', 'ADC full scale', 'note'];
   const align: Align[] = ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'];
   const rows = ins.stages.map((s) => {
-    if (s.kind === 'digital') return [s.name, s.layerType, 'digital', '-', '-', '-', '-', '-', '-', '-', s.reason];
+    if (s.kind !== 'analog') return [s.name, s.layerType, s.kind === 'digital' ? 'digital' : 'analog unit', '-', '-', '-', '-', '-', '-', '-', s.reason];
     const adc = s.adc.fullScaleMin === s.adc.fullScaleMax ? amps(s.adc.fullScaleMax) : `${amps(s.adc.fullScaleMin)} .. ${amps(s.adc.fullScaleMax)}`;
     const notes = [
       ...(s.folded.length ? [`batch norm ${s.folded.join(', ')} folded in`] : []),
       ...(s.vectorsPerSample > 1 ? [`${s.vectorsPerSample} vectors/inference`] : []),
     ];
+    // a cascaded stage (IDM) takes its input as a voltage and hands its output on through an amplifier
+    const dacCell = s.dacAtInput ? `${sig3(s.dac.fullScale)}${s.dac.signed ? ' signed' : ''}` : `analog in (${sig3(s.dac.fullScale)})`;
+    const adcCell = s.adcAtOutput ? adc : s.tiaFullScale !== undefined ? `TIA, out ${sig3(s.tiaFullScale)}` : 'analog sum';
     return [
       s.name, s.layerType, 'analog', `${s.K} x ${s.N}`, String(s.slices), String(s.tiles), `${s.rowBlocks} x ${s.colBlocks}`,
-      pct(s.utilization, 1), `${sig3(s.dac.fullScale)}${s.dac.signed ? ' signed' : ''}`, adc, notes.join('; '),
+      pct(s.utilization, 1), dacCell, adcCell, notes.join('; '),
     ];
   });
   const t = ins.totals;
   const util = pct(t.cells > 0 ? t.programmedCells / t.cells : 0, 1);
-  const footer = [['total', '', '', '', '', String(t.tiles), '', util, '', '', `${t.analogStages} analog, ${t.digitalStages} digital stages`]];
+  const footer = [['total', '', '', '', '', String(t.tiles), '', util, '', '', `${t.analogStages} analog, ${t.digitalStages} digital stages${t.analogUnits > 0 ? `, ${t.analogUnits} analog units` : ''}`]];
   return { header, rows, align, footer };
 }
 
@@ -115,7 +118,7 @@ export function formatInspection(ins: DeploymentInspection): string {
 
 const ENERGY_COLUMNS: [keyof EnergyBreakdown, string][] = [
   ['cells', 'E cells'], ['dac', 'E DAC'], ['sampleHold', 'E S&H'], ['adc', 'E ADC'], ['shiftAdd', 'E shift-add'],
-  ['digital', 'E digital'], ['buffer', 'E buffer'], ['total', 'E total'],
+  ['digital', 'E digital'], ['analog', 'E analog'], ['buffer', 'E buffer'], ['total', 'E total'],
 ];
 
 /** A clipped fraction as formatCostTable shows it: `0`, `<0.01%`, `1.23%`. */
@@ -125,7 +128,7 @@ function clipped(x: number): string {
 
 /** The per-layer cost as a table model (the HTML page's; the terminal prints `formatCostTable`). */
 export function costTable(c: CostReport): TableModel {
-  const cols = ENERGY_COLUMNS.filter(([k]) => k !== 'sampleHold' || c.totals.energy.sampleHold > 0);
+  const cols = ENERGY_COLUMNS.filter(([k]) => (k !== 'sampleHold' || c.totals.energy.sampleHold > 0) && (k !== 'analog' || c.totals.energy.analog > 0));
   const e = (x: number) => (x === 0 ? '0' : formatSi(x, 'J'));
   const rows = c.stages.map((s) => [
     s.name, s.kind, s.kind === 'analog' ? String(s.tiles) : '-', ...cols.map(([k]) => e(s.energy[k])), formatSi(s.latency, 's'),

@@ -33,11 +33,18 @@ export interface InspectedAnalogStage {
   dac: { bits: number; mode: string; fullScale: number; signed: boolean };
   /** ADC full scale (amperes), smallest and largest over row blocks and slices. */
   adc: { bits: number; range: string; fullScaleMin: number; fullScaleMax: number };
+  /** False: the input arrives as the previous stage's voltage (IDM cascade). */
+  dacAtInput: boolean;
+  /** False: the output is handed on in analog. */
+  adcAtOutput: boolean;
+  /** The amplifier's full-scale output (input units of the next stage), where there is one. */
+  tiaFullScale?: number;
 }
 
 /** A layer that runs in digital periphery, and why. */
 export interface InspectedDigitalStage {
-  kind: 'digital';
+  /** 'analog-unit': an analog activation or pooling circuit between cascaded crossbars (IDM). */
+  kind: 'digital' | 'analog-unit';
   name: string;
   layerType: string;
   partOf?: string;
@@ -53,7 +60,7 @@ export interface DeploymentInspection {
   modelName: string;
   hardware: HardwareConfig;
   stages: InspectedStage[];
-  totals: { tiles: number; cells: number; analogStages: number; digitalStages: number; programmedCells: number };
+  totals: { tiles: number; cells: number; analogStages: number; digitalStages: number; analogUnits: number; programmedCells: number };
 }
 
 /** One chip of the Monte Carlo. */

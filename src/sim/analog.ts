@@ -28,6 +28,10 @@ export interface ActivityCounters {
   shiftAdds: number;
   /** Digital element operations of digital stages (activations, pooling, batch norm). */
   digitalOps: number;
+  /** Transimpedance conversions: column outputs handed on in analog (IDM). */
+  tiaConversions: number;
+  /** Element operations of analog units (IDM activations and pooling). */
+  analogOps: number;
   /** Bytes moved through buffers between stages (converter codes, rounded up to whole bytes). */
   bufferBytes: number;
   /** Energy dissipated in the array cells while reading, sum of V^2 G t_read over cells and reads (J). */
@@ -40,7 +44,7 @@ export type StageCounters = Record<string, ActivityCounters>;
 export function emptyCounters(): ActivityCounters {
   return {
     mvmVectors: 0, tileReads: 0, dacConversions: 0, adcConversions: 0, adcClipped: 0, shiftAdds: 0, digitalOps: 0,
-    bufferBytes: 0, cellEnergy: 0,
+    tiaConversions: 0, analogOps: 0, bufferBytes: 0, cellEnergy: 0,
   };
 }
 
@@ -127,6 +131,8 @@ export class AnalogStageRunner {
   readonly currents: Float32Array[][][] = [];
   /** Calibration: input samples seen. */
   readonly inputs: InputRecord = { chunks: [], min: Infinity };
+  /** Calibration: largest |output| seen. */
+  outputMax = 0;
 
   constructor(
     private readonly stage: AnalogStage,
@@ -154,8 +160,9 @@ export class AnalogStageRunner {
     const { xMax, signedInput } = this.stage.calibration;
     const { dac, device } = this.hw;
     const vRead = device.readVoltage;
-    if (this.opts.converters === 'none' || dac.mode === 'amplitude') {
-      const xq = this.opts.converters === 'none' ? x : quantize(x, dac.bits, xMax, signedInput);
+    const noDac = this.opts.converters === 'none' || !this.stage.dacAtInput;
+    if (noDac || dac.mode === 'amplitude') {
+      const xq = noDac ? x : quantize(x, dac.bits, xMax, signedInput);
       return [{ v: tf.mul(xq, vRead / xMax), weight: xMax / vRead }];
     }
     // bit-serial: integer codes, two's complement when signed; plane k is a 0/V pulse of weight 2^k
@@ -221,7 +228,7 @@ export class AnalogStageRunner {
               current = tf.add(current, n);
             }
             if (opts.recordCurrents) this.currents[b][s].push(tf.abs(current).dataSync() as Float32Array);
-            if (opts.converters === 'all') {
+            if (opts.converters === 'all' && stage.adcAtOutput) {
               const fs = stage.calibration.adcFullScale[b][s];
               if (counters) {
                 const { q, clipped } = quantizeCounting(current, hw.adc.bits, fs, true);
@@ -236,27 +243,41 @@ export class AnalogStageRunner {
           }
         }
       }
-      return this.bias ? tf.add(acc!, this.bias) : acc!;
+      const out = this.bias ? tf.add(acc!, this.bias) : acc!;
+      // an amplifier hands the output on in analog: its noise, then its rail
+      const tia = stage.tia;
+      if (tia && !tia.merged && opts.converters === 'all' && opts.rng) {
+        const noisy = tia.noise > 0 ? tf.add(out, tf.mul(this.normals(out.shape, opts.rng), tia.noise)) : out;
+        return tf.clipByValue(noisy, -tia.fullScale, tia.fullScale);
+      }
+      return out;
     });
     if (counters) {
       const vectors = y.size / stage.N; // one input vector per output row (per position for a conv)
-      const planes = opts.converters !== 'none' && hw.dac.mode === 'bit-serial' ? hw.dac.bits : 1;
+      const planes = opts.converters !== 'none' && stage.dacAtInput && hw.dac.mode === 'bit-serial' ? hw.dac.bits : 1;
       const blocks = this.blocks.length;
       const nCB = stage.plan.colBlocks.length;
       counters.mvmVectors += vectors;
       counters.tileReads += vectors * stage.plan.tiles * planes;
       // every tile of a row block has its own row drivers; bit-serial drives 1-bit pulses per plane
-      counters.dacConversions += vectors * stage.K * nCB * planes;
-      counters.adcConversions += vectors * stage.N * slices * blocks * planes;
+      if (stage.dacAtInput) counters.dacConversions += vectors * stage.K * nCB * planes;
+      if (stage.adcAtOutput) {
+        counters.adcConversions += vectors * stage.N * slices * blocks * planes;
+        counters.shiftAdds += vectors * stage.N * Math.max(0, slices * blocks * planes - 1);
+      } else if (stage.tia && !stage.tia.merged) {
+        // row blocks' currents join before one amplifier per output column
+        counters.tiaConversions += vectors * stage.N;
+      }
       // one sync for all of this batch's counts
       if (clippedCounts.length > 0) counters.adcClipped += tf.tidy(() => tf.addN(clippedCounts).dataSync()[0]);
       if (energies.length > 0) counters.cellEnergy += tf.tidy(() => tf.addN(energies).dataSync()[0]) * hw.device.readPulseWidth;
-      counters.shiftAdds += vectors * stage.N * Math.max(0, slices * blocks * planes - 1);
       // each input activation is written to and read from the buffer once (line buffers give a
       // convolution's overlapping windows their reuse), each converted output once
-      counters.bufferBytes += x.size * Math.ceil(hw.dac.bits / 8) + y.size * Math.ceil(hw.adc.bits / 8);
+      // (analog inputs and outputs of a cascade are never buffered)
+      counters.bufferBytes += (stage.dacAtInput ? x.size * Math.ceil(hw.dac.bits / 8) : 0) + (stage.adcAtOutput ? y.size * Math.ceil(hw.adc.bits / 8) : 0);
     }
     for (const t of [...clippedCounts, ...energies]) t.dispose();
+    if (opts.recordInputs) this.outputMax = Math.max(this.outputMax, tf.tidy(() => tf.max(tf.abs(y)).dataSync()[0]));
     return y;
   }
 

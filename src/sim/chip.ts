@@ -36,7 +36,7 @@ export class Chip {
         readNoise: true,
         rng: rng.fork('read', stage.name),
       });
-    });
+    }, { analogUnits: { rng: rng.fork('analog-units') } });
     this.stuckCells = stuck;
   }
 

@@ -4,11 +4,11 @@
  */
 import { tf } from '../engine/index.js';
 import { Rng } from '../engine/rng.js';
-import type { AnalogStage, Deployment, DigitalStage, RecurrentStage } from '../deploy/deployment.js';
+import type { AnalogStage, AnalogUnitStage, Deployment, DigitalStage, RecurrentStage } from '../deploy/deployment.js';
 import { type AnalogStageRunner, type StageCounters, emptyCounters } from './analog.js';
 
 /** Element operations a digital stage performs per output element (pool window, 1 for activations). */
-function digitalOpsPerOutput(stage: DigitalStage): number {
+function opsPerOutput(stage: DigitalStage | AnalogUnitStage): number {
   const cfg = stage.layer.config();
   if (stage.layerType === 'Flatten' || stage.layerType === 'Dropout') return 0;
   if (Array.isArray(cfg.poolSize)) return (cfg.poolSize as number[]).reduce((a, b) => a * b, 1);
@@ -19,6 +19,14 @@ function digitalOpsPerOutput(stage: DigitalStage): number {
 /** Digital gate operations per recurrent step and unit (multiplies, adds, nonlinearities), counted from the cell equations. */
 const GATE_OPS: Record<string, number> = { SimpleRNN: 2, LSTM: 12, GRU: 11 };
 
+export interface ExecutorOptions {
+  /**
+   * Analog units (IDM) with their rail and noise (`rng` required), or as their ideal function
+   * (calibration). Default: ideal.
+   */
+  analogUnits?: { rng: Rng } | 'ideal';
+}
+
 export class StageExecutor {
   private readonly runners = new Map<string, AnalogStageRunner>();
   private readonly ctx = { training: false, rng: new Rng(0) };
@@ -26,6 +34,7 @@ export class StageExecutor {
   constructor(
     private readonly deployment: Deployment,
     makeRunner: (stage: AnalogStage) => AnalogStageRunner,
+    private readonly opts: ExecutorOptions = {},
   ) {
     for (const stage of deployment.stages) {
       const sub = stage.kind === 'analog' ? [stage] : stage.kind === 'recurrent' ? [stage.input, ...stage.recurrent] : [];
@@ -47,10 +56,15 @@ export class StageExecutor {
       if (stage.kind === 'digital') {
         next = tf.tidy(() => stage.layer.forward(h, this.ctx));
         const c = count(stage.name);
-        if (c) {
-          c.digitalOps += next.size * digitalOpsPerOutput(stage);
-          c.bufferBytes += next.size; // one byte per activation code between digital units
+        const ops = opsPerOutput(stage);
+        if (c && ops > 0) {
+          c.digitalOps += next.size * ops;
+          c.bufferBytes += next.size; // one byte per activation code between digital units (reshapes move nothing)
         }
+      } else if (stage.kind === 'analog-unit') {
+        next = this.analogUnit(stage, h);
+        const c = count(stage.name);
+        if (c) c.analogOps += next.size * opsPerOutput(stage);
       } else if (stage.kind === 'analog') {
         next = this.runner(stage.name).forward(h, count(stage.name));
       } else {
@@ -60,6 +74,17 @@ export class StageExecutor {
       h = next;
     }
     return h;
+  }
+
+  /** The unit's function, then (on a chip) its noise and its rail. */
+  private analogUnit(stage: AnalogUnitStage, x: tf.Tensor): tf.Tensor {
+    const units = this.opts.analogUnits ?? 'ideal';
+    return tf.tidy(() => {
+      const y = stage.layer.forward(x, this.ctx);
+      if (units === 'ideal' || stage.layerType === 'Flatten' || stage.layerType === 'Dropout') return y;
+      const noise = stage.noise > 0 ? tf.mul(tf.tensor(units.rng.fillNormal(new Float32Array(y.size)), y.shape), stage.noise) : undefined;
+      return tf.clipByValue(noise ? tf.add(y, noise) : y, -stage.fullScale, stage.fullScale);
+    });
   }
 
   private recurrent(stage: RecurrentStage, x: tf.Tensor, counters?: StageCounters): tf.Tensor {
