@@ -8,6 +8,7 @@ import type { DatasetSplits } from '../data/dataset.js';
 import { type DatasetName, type DatasetOptions, loadDataset } from '../data/index.js';
 import { compile } from '../deploy/compile.js';
 import type { Deployment } from '../deploy/deployment.js';
+import type { AnalogChainOptions } from '../deploy/idm.js';
 import { loadModel } from '../nn/io.js';
 import { type ChipResult, runChip } from './simulate.js';
 
@@ -19,6 +20,8 @@ export interface MonteCarloSetup {
   /** The dataset: calibration uses the first `calibrationSamples` training samples, evaluation the test split. */
   dataset: { name: DatasetName; options: Omit<DatasetOptions, 'env'> };
   calibrationSamples: number;
+  /** Noise of the analog chain (idm scheme); defaults as in `compile`. */
+  analog?: AnalogChainOptions;
   seed: number;
   driftSeconds: number;
   batchSize: number;
@@ -40,7 +43,9 @@ export async function prepare(setup: MonteCarloSetup): Promise<{ deployment: Dep
     ...rest,
     limit: { train: setup.calibrationSamples, test: limit?.test },
   });
-  const deployment = compile(model, setup.hardware, { scheme: setup.scheme, calibration: data.train, calibrationSamples: setup.calibrationSamples });
+  const deployment = compile(model, setup.hardware, {
+    scheme: setup.scheme, calibration: data.train, calibrationSamples: setup.calibrationSamples, analog: setup.analog,
+  });
   cached = { key, deployment, data };
   return cached;
 }
