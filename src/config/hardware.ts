@@ -12,14 +12,9 @@ import { type HardwareConfig, validateHardware } from '../crossbar/hardware.js';
 import type { DeviceModel } from '../device/model.js';
 import { devicePreset, presetNames } from '../device/presets.js';
 import { UserError, isUserError } from '../errors.js';
+import { nonNegativeNumber, positiveInt, positiveNumber } from './numbers.js';
 import { didYouMean } from './suggest.js';
 
-const positiveInt = () =>
-  z.int({ error: 'expected a positive integer' }).min(1, { error: 'expected a positive integer' });
-const nonNegativeNumber = () =>
-  z.number({ error: 'expected a non-negative number' }).min(0, { error: 'expected a non-negative number' });
-const positiveNumber = () =>
-  z.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' });
 const fraction = () => z.number({ error: 'expected a fraction in (0, 1]' });
 
 /** The device every job uses unless its config names another. */

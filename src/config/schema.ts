@@ -7,15 +7,8 @@
  */
 import { z } from 'zod';
 import { HardwareConfigSchema, SimulationConfigSchema } from './hardware.js';
+import { nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber } from './numbers.js';
 
-const positiveInt = () =>
-  z.int({ error: 'expected a positive integer' }).min(1, { error: 'expected a positive integer' });
-const nonNegativeInt = () =>
-  z.int({ error: 'expected a non-negative integer' }).min(0, { error: 'expected a non-negative integer' });
-const positiveNumber = () =>
-  z.number({ error: 'expected a positive number' }).positive({ error: 'expected a positive number' });
-const nonNegativeNumber = () =>
-  z.number({ error: 'expected a non-negative number' }).min(0, { error: 'expected a non-negative number' });
 const name = () => z.string({ error: 'expected a name (a string)' }).min(1, { error: 'expected a non-empty name' });
 const path = () => z.string({ error: 'expected a path (a string)' }).min(1, { error: 'expected a non-empty path' });
 

@@ -10,6 +10,9 @@ const uS = 1e-6;
 // readPulseWidth = 10 ns.
 const NEUROSIM_READ = { readVoltage: 0.5, readPulseWidth: 10e-9 };
 
+/** No drift, no stuck cells, ohmic cells: what a preset has unless it says otherwise. */
+const STABLE = { drift: { kind: 'none' }, stuckAtMin: 0, stuckAtMax: 0, iv: { kind: 'linear' } } as const;
+
 /** Every non-ideality off: exact conductances, analog levels. For checking the mapping itself. */
 const ideal: DeviceModel = {
   name: 'ideal',
@@ -18,10 +21,7 @@ const ideal: DeviceModel = {
   levels: Infinity,
   programming: { kind: 'none' },
   readNoise: { kind: 'none' },
-  drift: { kind: 'none' },
-  stuckAtMin: 0,
-  stuckAtMax: 0,
-  iv: { kind: 'linear' },
+  ...STABLE,
   ...NEUROSIM_READ,
 };
 
@@ -43,10 +43,7 @@ const rram: DeviceModel = {
   levels: 32,
   programming: { kind: 'polynomial', coeffs: [0.348, 16.03, -43.853, 45.393, -16.815], gRef: 40 * uS },
   readNoise: { kind: 'relative', sigmaRel: 0.01 },
-  drift: { kind: 'none' },
-  stuckAtMin: 0,
-  stuckAtMax: 0,
-  iv: { kind: 'linear' },
+  ...STABLE,
   ...NEUROSIM_READ,
 };
 
@@ -90,10 +87,7 @@ const binary: DeviceModel = {
   levels: 2,
   programming: { kind: 'gaussian', sigmaAbs: 0, sigmaRel: 0.05 },
   readNoise: { kind: 'none' },
-  drift: { kind: 'none' },
-  stuckAtMin: 0,
-  stuckAtMax: 0,
-  iv: { kind: 'linear' },
+  ...STABLE,
   readVoltage: 0.5, // MNSIM 2.0 Read_Voltage 0.5 V
   readPulseWidth: 3.16e-9, // MNSIM 2.0 Read_Latency 3.16 ns
 };
@@ -116,10 +110,7 @@ const rramRandom: DeviceModel = {
   levels: Infinity,
   programming: { kind: 'lognormal', sigmaLog: 0.5 },
   readNoise: { kind: 'relative', sigmaRel: 0.01 },
-  drift: { kind: 'none' },
-  stuckAtMin: 0,
-  stuckAtMax: 0,
-  iv: { kind: 'linear' },
+  ...STABLE,
   ...NEUROSIM_READ,
 };
 

@@ -4,8 +4,7 @@
  */
 import type { HardwareConfig } from '../crossbar/hardware.js';
 import type { CostReport } from '../cost/estimate.js';
-import type { StageCounters } from '../sim/analog.js';
-import type { AccuracyStats } from '../sim/simulate.js';
+import type { AccuracyStats, ChipResult } from '../sim/simulate.js';
 
 /** One analog stage (a set of tiles) as compiled: geometry, tiling and calibrated converter ranges. */
 export interface InspectedAnalogStage {
@@ -63,16 +62,8 @@ export interface DeploymentInspection {
   totals: { tiles: number; cells: number; analogStages: number; digitalStages: number; analogUnits: number; programmedCells: number };
 }
 
-/** One chip of the Monte Carlo. */
-export interface ChipRecord {
-  chip: number;
-  seed: number;
-  accuracy: number;
-  correct: number;
-  samples: number;
-  stuckCells: number;
-  counters: StageCounters;
-}
+/** One chip of the Monte Carlo (as the simulator returns it). */
+export type ChipRecord = ChipResult;
 
 export interface SimulationRecord {
   chips: ChipRecord[];
