@@ -195,7 +195,7 @@ function analogCost(s: AnalogStage, hw: Deployment['hardware'], c: ActivityCount
 
   return {
     name: s.name, kind: 'analog', layerType: s.layerType, tiles, cells: tiles * R * C,
-    macs: s.K * s.N * s.vectorsPerSample, energy, latency: compute + buffer, latencyParts: { compute, buffer }, area,
+    macs: (s.usefulMacsPerVector ?? s.K * s.N) * s.vectorsPerSample, energy, latency: compute + buffer, latencyParts: { compute, buffer }, area,
     adcClippedFraction: c.adcConversions > 0 ? c.adcClipped / c.adcConversions : 0,
     schedule: { planes, adcsPerTile: s.adcAtOutput ? adcsPerTile : 0, conversionsPerAdc: s.adcAtOutput ? conversionsPerAdc : 0, planeTime, shiftAddTime, vectorTime },
   };

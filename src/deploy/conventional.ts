@@ -75,6 +75,7 @@ export function analogStage(
   const vectorsPerSample = outputShape.slice(0, -1).reduce((a, b) => a * b, 1);
   return {
     kind: 'analog', name, layerType, geometry: m.geometry, K: m.K, N: m.N, weights: m.weights, bias: m.bias,
+    ...(m.usefulMacsPerVector !== undefined ? { usefulMacsPerVector: m.usefulMacsPerVector } : {}),
     mapped, plan, inputShape, outputShape, vectorsPerSample, folded, dacAtInput: true, adcAtOutput: true,
     calibration: { xMax: 1, signedInput: false, adcFullScale: plan.rowBlocks.map(() => Array(mapped.slices).fill(1)) },
   };

@@ -41,6 +41,8 @@ export interface AnalogStage {
   /** Logical matrix: K inputs (rows) x N outputs (columns). */
   K: number;
   N: number;
+  /** Multiply-accumulates per input vector that carry weights, when below K x N (block-diagonal mapping). */
+  usefulMacsPerVector?: number;
   /** Float weights after folding, [K * N]: what the ideal hardware must reproduce. */
   weights: Float32Array;
   bias: Float32Array | undefined;

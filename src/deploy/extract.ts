@@ -14,6 +14,8 @@ export interface LinearMatrix {
   weights: Float32Array;
   bias: Float32Array | undefined;
   geometry: MvmGeometry;
+  /** Multiply-accumulates per input vector that carry weights (below K x N for a block-diagonal mapping). */
+  usefulMacsPerVector?: number;
 }
 
 const inference = { training: false, rng: new Rng(0) };
@@ -36,7 +38,41 @@ export function columns(m: Float32Array, rows: number, cols: number, from: numbe
 
 /** Layer types a crossbar computes as one matrix-vector product per input vector. */
 export function isCrossbarLayer(layer: Layer): boolean {
-  return layer.type === 'Dense' || layer.type === 'Conv2d';
+  return layer.type === 'Dense' || layer.type === 'Conv2d' || layer.type === 'DepthwiseConv2d';
+}
+
+/** The im2col matrix [(cin, kh, kw), cout] (channel-major rows) of a kernel [kh, kw, cin, cout]. */
+function channelMajor(kernel: Float32Array, kh: number, kw: number, cin: number, cout: number): Float32Array {
+  // a row block then holds whole input channels, so a tile's partial sum is a convolution over a channel subset
+  const weights = new Float32Array(kernel.length);
+  for (let a = 0; a < kh; a++) {
+    for (let b = 0; b < kw; b++) {
+      for (let c = 0; c < cin; c++) {
+        const from = ((a * kw + b) * cin + c) * cout;
+        const to = ((c * kh + a) * kw + b) * cout;
+        weights.set(kernel.subarray(from, from + cout), to);
+      }
+    }
+  }
+  return weights;
+}
+
+/**
+ * A depthwise kernel [kh, kw, cin, m] as the equivalent convolution kernel [kh, kw, cin, cin m]:
+ * output channel c m + j sees input channel c only, so the crossbar matrix is block-diagonal (the
+ * direct mapping; the cells off the diagonal hold weight zero and are read like the others).
+ */
+function blockDiagonal(kernel: Float32Array, kh: number, kw: number, cin: number, m: number): Float32Array {
+  const cout = cin * m;
+  const full = new Float32Array(kh * kw * cin * cout);
+  for (let a = 0; a < kh; a++) {
+    for (let b = 0; b < kw; b++) {
+      for (let c = 0; c < cin; c++) {
+        for (let j = 0; j < m; j++) full[((a * kw + b) * cin + c) * cout + c * m + j] = kernel[((a * kw + b) * cin + c) * m + j];
+      }
+    }
+  }
+  return full;
 }
 
 export function linearMatrix(layer: Layer): LinearMatrix {
@@ -47,24 +83,16 @@ export function linearMatrix(layer: Layer): LinearMatrix {
   if (layer.type === 'Dense') {
     return { K: shape[0], N: shape[1], weights: kernel, bias, geometry: { kind: 'dense' } };
   }
-  if (layer.type === 'Conv2d') {
-    const [kh, kw, cin, cout] = shape;
-    // im2col rows in channel-major order (cin, kh, kw): a row block then holds whole input
-    // channels, so a tile's partial sum is a convolution over a channel subset
-    const weights = new Float32Array(kernel.length);
-    for (let a = 0; a < kh; a++) {
-      for (let b = 0; b < kw; b++) {
-        for (let c = 0; c < cin; c++) {
-          const from = ((a * kw + b) * cin + c) * cout;
-          const to = ((c * kh + a) * kw + b) * cout;
-          weights.set(kernel.subarray(from, from + cout), to);
-        }
-      }
-    }
+  if (layer.type === 'Conv2d' || layer.type === 'DepthwiseConv2d') {
+    const depthwise = layer.type === 'DepthwiseConv2d';
+    const [kh, kw, cin, last] = shape;
+    const cout = depthwise ? cin * last : last;
+    const full = depthwise ? blockDiagonal(kernel, kh, kw, cin, last) : kernel;
     return {
       K: kh * kw * cin,
       N: cout,
-      weights,
+      weights: channelMajor(full, kh, kw, cin, cout),
+      ...(depthwise ? { usefulMacsPerVector: kh * kw * cout } : {}),
       bias,
       geometry: {
         kind: 'conv2d',

@@ -3,7 +3,8 @@ import { initEngine, tf } from '../../src/engine/index.js';
 import { compile } from '../../src/deploy/compile.js';
 import { Chip } from '../../src/sim/chip.js';
 import { analogStages } from '../../src/deploy/deployment.js';
-import type { Sequential } from '../../src/nn/model.js';
+import { Sequential } from '../../src/nn/model.js';
+import { Dense, DepthwiseConv2d, Flatten, ReLU } from '../../src/nn/layers.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import type { HardwareConfig } from '../../src/crossbar/hardware.js';
 import { idealHardware, mlp, randomData, relativeError, smallCnn } from './fixtures.js';
@@ -59,6 +60,24 @@ describe('ideal hardware reproduces the float network', () => {
     const err = relativeError(analogOutputs(model, data, idealHardware({ tile: { rows: 6, cols: 6 } })), floatOutputs(model, data));
     expect(err).toBeLessThan(1e-4);
     model.dispose();
+  });
+
+  it('depthwise convolutions (block-diagonal mapping), with multiplier, stride and dilation', () => {
+    for (const opts of [{ multiplier: 2, stride: 2 }, { multiplier: 1, dilation: 2 }]) {
+      const model = new Sequential({
+        name: 'dw', inputShape: [8, 8, 3], numClasses: 4, seed: 6,
+        layers: [new DepthwiseConv2d('dw', { kernelSize: 3, padding: 'same', ...opts }), new ReLU('relu'), new Flatten('flat'), new Dense('fc', { units: 4 })],
+      });
+      const data = randomData([8, 8, 3], 10, 4, 13);
+      for (const tile of [{ rows: 128, cols: 128 }, { rows: 10, cols: 6 }]) {
+        const err = relativeError(analogOutputs(model, data, idealHardware({ tile })), floatOutputs(model, data));
+        expect(err).toBeLessThan(1e-4);
+      }
+      const d = compile(model, idealHardware(), { calibration: data });
+      const dw = analogStages(d)[0];
+      expect(dw.usefulMacsPerVector).toBe(9 * 3 * (opts.multiplier ?? 1));
+      model.dispose();
+    }
   });
 
   it('differential and offset mappings agree', () => {
