@@ -9,6 +9,7 @@ import { Command } from 'commander';
 import { configCommand } from './commands/config.js';
 import { costCommand, deployCommand, simulateCommand } from './commands/deploy.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { experimentCommand } from './commands/experiment.js';
 import { examples } from './commands/examples.js';
 import { runCommand } from './commands/run.js';
 import { trainCommand } from './commands/train.js';
@@ -45,7 +46,7 @@ export function buildProgram(io: CliIO): Command {
         ['xbarnet help train', 'help for one command'],
       ]),
     );
-  for (const make of [runCommand, deployCommand, simulateCommand, costCommand, trainCommand, evaluateCommand, configCommand]) {
+  for (const make of [runCommand, deployCommand, simulateCommand, costCommand, trainCommand, evaluateCommand, experimentCommand, configCommand]) {
     const cmd = make(io);
     // Subcommands made apart from the program inherit its output and exit handling here.
     cmd.copyInheritedSettings(program);

