@@ -249,7 +249,12 @@ function costUnits(d: Deployment): CostUnit[] {
     if (s.kind === 'digital') return [{ kind: 'digital', unit: s }];
     if (s.kind === 'analog-unit') return [{ kind: 'analog-unit', stage: s }];
     const gates = { name: s.name, layerType: s.layerType, inputShape: s.inputShape, outputShape: s.outputShape };
-    return [{ kind: 'analog', stage: s.input }, ...s.recurrent.map((r): CostUnit => ({ kind: 'analog', stage: r })), { kind: 'digital', unit: gates }];
+    // a state kept analog (idm) is activated by analog units; otherwise the gate arithmetic is digital
+    const analogState = s.recurrent.every((r) => r.tia !== undefined && !r.adcAtOutput);
+    const gateUnit: CostUnit = analogState
+      ? { kind: 'analog-unit', stage: { kind: 'analog-unit', ...gates, layer: s.layer, fullScale: 0, noise: 0, reason: 'analog activation of the recurrent state' } }
+      : { kind: 'digital', unit: gates };
+    return [{ kind: 'analog', stage: s.input }, ...s.recurrent.map((r): CostUnit => ({ kind: 'analog', stage: r })), gateUnit];
   });
 }
 

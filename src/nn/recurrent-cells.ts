@@ -179,7 +179,10 @@ export abstract class RecurrentLayer extends Layer {
       let keep: tf.Tensor[] | undefined;
       let skip: tf.Tensor[] | undefined;
       if (this.maskZeros) {
-        const m = tf.cast(tf.any(tf.notEqual(x, 0), 2, true), 'float32');
+        // The mask is data, not a function of parameters: rebuilt from its values so no gradient is
+        // asked of `any` when x is a trained layer's output (stacked recurrent layers).
+        const flags = tf.cast(tf.any(tf.notEqual(x, 0), 2, true), 'float32');
+        const m = tf.tensor(flags.dataSync(), flags.shape);
         keep = tf.unstack(m, 1);
         skip = keep.map((k) => tf.sub(1, k));
       }

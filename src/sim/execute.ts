@@ -64,7 +64,8 @@ export class StageExecutor {
       } else if (stage.kind === 'analog-unit') {
         next = this.analogUnit(stage, h);
         const c = count(stage.name);
-        if (c) c.analogOps += next.size * opsPerOutput(stage);
+        // one circuit settles per output (a winner-take-all max or an averaging node sees its whole window at once)
+        if (c && opsPerOutput(stage) > 0) c.analogOps += next.size;
       } else if (stage.kind === 'analog') {
         next = this.runner(stage.name).forward(h, count(stage.name));
       } else {
@@ -102,7 +103,10 @@ export class StageExecutor {
       };
       const out = stage.layer.unroll(x, steps, product);
       const gc = c(stage.name);
-      if (gc) gc.digitalOps += batch * time * stage.layer.units * (GATE_OPS[stage.layerType] ?? 1);
+      // a state kept analog (idm) is activated by an analog unit per unit and step; else the gates are digital
+      const analogState = stage.recurrent.every((r) => r.tia !== undefined && !r.adcAtOutput);
+      if (gc && analogState) gc.analogOps += batch * time * stage.layer.units;
+      else if (gc) gc.digitalOps += batch * time * stage.layer.units * (GATE_OPS[stage.layerType] ?? 1);
       return out;
     });
   }

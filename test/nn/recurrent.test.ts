@@ -486,3 +486,20 @@ describe('learning', () => {
     model.dispose();
   });
 });
+
+describe('stacked layers with the padding mask', () => {
+  it('train: the mask is data, so no gradient is asked of it (a second layer masks a trained layer output)', async () => {
+    const rng = new Rng(11);
+    const n = 24;
+    const x = rng.fillNormal(new Float32Array(n * 6 * 3));
+    for (let i = 0; i < n; i++) x.fill(0, (i * 6 + 4) * 3, (i + 1) * 6 * 3); // last two steps are padding
+    const y = new Int32Array(n).map((_, i) => i % 2);
+    const data: Dataset = { name: 'pad', length: n, sampleShape: [6, 3], x, y, labelShape: [], numClasses: 2 };
+    const model = buildRnnClassifier({ cell: 'rnn', units: 5, layers: 2, inputShape: [6, 3], numClasses: 2, seed: 1, maskZeros: true });
+    const before = model.layer('rnn1').param('kernel').variable.dataSync().slice();
+    await fit(model, data, { epochs: 1, batchSize: 8, seed: 1, progress: false, optimizer: { type: 'adam', lr: 0.01 } });
+    const after = model.layer('rnn1').param('kernel').variable.dataSync();
+    expect(Array.from(after)).not.toEqual(Array.from(before));
+    model.dispose();
+  });
+});
