@@ -145,9 +145,12 @@ function stageCounters(counters: StageCounters, name: string): ActivityCounters 
 }
 
 function analogCost(s: AnalogStage, hw: Deployment['hardware'], c: ActivityCounters, n: number, lib: ComponentLibrary, adcsOpt: number | undefined): StageCost {
-  const bitSerial = hw.dac.mode === 'bit-serial';
+  // binary inputs (bnn) drive rows with 1-bit drivers; a sense amplifier is priced as a 1-bit conversion
+  const bitSerial = hw.dac.mode === 'bit-serial' && (s.inputBits ?? 2) > 1;
   const planes = bitSerial ? hw.dac.bits : 1;
-  const dacBits = bitSerial ? 1 : hw.dac.bits;
+  const dacBits = bitSerial ? 1 : (s.inputBits ?? hw.dac.bits);
+  const adcBits = s.senseAmp ? 1 : hw.adc.bits;
+  const converts = s.adcAtOutput || s.senseAmp !== undefined;
   const { rows: R, cols: C } = hw.tile;
   const tiles = s.plan.tiles;
   const adcsPerTile = adcsOpt ?? Math.ceil(C / lib.adc.columnsPerAdc);
@@ -163,7 +166,7 @@ function analogCost(s: AnalogStage, hw: Deployment['hardware'], c: ActivityCount
     cells: c.cellEnergy / n,
     dac: (c.dacConversions * dacEnergy(lib, dacBits)) / n,
     sampleHold: (c.adcConversions * lib.sampleHold.energy) / n,
-    adc: (c.adcConversions * adcEnergy(lib, hw.adc.bits)) / n,
+    adc: (c.adcConversions * adcEnergy(lib, adcBits)) / n,
     shiftAdd: (c.shiftAdds * lib.shiftAdd.energy) / n,
     analog: (c.tiaConversions * lib.tia.energy) / n,
     buffer: (c.bufferBytes * lib.buffer.energyPerByte) / n,
@@ -172,10 +175,10 @@ function analogCost(s: AnalogStage, hw: Deployment['hardware'], c: ActivityCount
   // Schedule: tiles work in parallel; per plane the row drivers settle and the read pulse is applied,
   // while the ADCs convert the previous plane's held column outputs.
   const busiestTileCols = Math.max(...s.plan.colBlocks.map(([a, b]) => b - a));
-  const conversionsPerAdc = Math.ceil(busiestTileCols / adcsPerTile);
+  const conversionsPerAdc = s.senseAmp ? 1 : Math.ceil(busiestTileCols / adcsPerTile); // a sense amplifier per column
   // without an ADC (IDM) the amplifier settles after the read; without a DAC the previous stage drives the rows
-  const readTime = (s.dacAtInput ? lib.dac.latency : 0) + hw.device.readPulseWidth + (s.adcAtOutput ? 0 : lib.tia.latency);
-  const planeTime = s.adcAtOutput ? Math.max(readTime, conversionsPerAdc * adcLatency(lib, hw.adc.bits)) : readTime;
+  const readTime = (s.dacAtInput ? lib.dac.latency : 0) + hw.device.readPulseWidth + (converts ? 0 : lib.tia.latency);
+  const planeTime = converts ? Math.max(readTime, conversionsPerAdc * adcLatency(lib, adcBits)) : readTime;
   const shiftAddsPerVector = s.N * Math.max(0, s.mapped.slices * s.plan.rowBlocks.length * planes - 1);
   const shiftAddUnits = s.adcAtOutput ? tiles * adcsPerTile * lib.shiftAdd.unitsPerAdc : 0;
   const shiftAddTime = shiftAddUnits > 0 ? Math.ceil(shiftAddsPerVector / shiftAddUnits) * lib.shiftAdd.latency : 0;
@@ -188,7 +191,7 @@ function analogCost(s: AnalogStage, hw: Deployment['hardware'], c: ActivityCount
     cells: tiles * R * C * cellArea(lib),
     dac: s.dacAtInput ? tiles * R * dacArea(lib, dacBits) : 0,
     sampleHold: s.adcAtOutput ? tiles * s.plan.colsPerTile * lib.sampleHold.area : 0,
-    adc: s.adcAtOutput ? tiles * adcsPerTile * adcArea(lib, hw.adc.bits) : 0,
+    adc: s.adcAtOutput ? tiles * adcsPerTile * adcArea(lib, adcBits) : s.senseAmp ? s.N * adcArea(lib, adcBits) : 0,
     shiftAdd: shiftAddUnits * lib.shiftAdd.area,
     analog: s.tia && !s.tia.merged ? s.N * lib.tia.area : 0,
   });
@@ -197,7 +200,7 @@ function analogCost(s: AnalogStage, hw: Deployment['hardware'], c: ActivityCount
     name: s.name, kind: 'analog', layerType: s.layerType, tiles, cells: tiles * R * C,
     macs: (s.usefulMacsPerVector ?? s.K * s.N) * s.vectorsPerSample, energy, latency: compute + buffer, latencyParts: { compute, buffer }, area,
     adcClippedFraction: c.adcConversions > 0 ? c.adcClipped / c.adcConversions : 0,
-    schedule: { planes, adcsPerTile: s.adcAtOutput ? adcsPerTile : 0, conversionsPerAdc: s.adcAtOutput ? conversionsPerAdc : 0, planeTime, shiftAddTime, vectorTime },
+    schedule: { planes, adcsPerTile: converts ? adcsPerTile : 0, conversionsPerAdc: converts ? conversionsPerAdc : 0, planeTime, shiftAddTime, vectorTime },
   };
 }
 

@@ -12,6 +12,7 @@ import { UserError } from '../errors.js';
 import type { Sequential } from '../nn/model.js';
 import { AnalogStageRunner } from '../sim/analog.js';
 import { StageExecutor } from '../sim/execute.js';
+import { bnnStages } from './bnn.js';
 import { conventionalStages } from './conventional.js';
 import { type AnalogChainOptions, idmStages, matchAnalogChain } from './idm.js';
 import type { AnalogStage, Deployment, Stage } from './deployment.js';
@@ -39,6 +40,12 @@ registerScheme({
   name: 'conventional',
   description: 'ADC after every crossbar layer, digital activation/pooling, DAC before the next layer',
   stages: conventionalStages,
+});
+
+registerScheme({
+  name: 'bnn',
+  description: 'binary network: +-1 weights on binary cells, 0/V inputs, batch norm and sign folded into one sense amplifier per column',
+  stages: bnnStages,
 });
 
 registerScheme({

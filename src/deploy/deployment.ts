@@ -60,6 +60,15 @@ export interface AnalogStage {
   adcAtOutput: boolean;
   /** Without an ADC: the transimpedance stage that drives the next stage in analog (IDM). */
   tia?: TiaStage;
+  /**
+   * Without an ADC: one sense amplifier per column deciding +-1 (bnn): +1 where
+   * direction * (product - threshold) >= 0. Batch norm and sign are folded into it.
+   */
+  senseAmp?: { threshold: Float32Array; direction: Float32Array };
+  /** 'unipolar': +-1 inputs x are applied as (x + 1) / 2 in {0, 1}, never a negative voltage (bnn). */
+  inputTransform?: 'unipolar';
+  /** Row driver resolution when it differs from the hardware's DAC (1 for binary inputs). */
+  inputBits?: number;
   calibration: StageCalibration;
 }
 

@@ -127,6 +127,7 @@ export class AnalogStageRunner {
   private readonly blocks: BlockOperands[];
   private readonly colBlockIndex: tf.Tensor1D | undefined;
   private readonly bias: tf.Tensor | undefined;
+  private readonly sense: { threshold: tf.Tensor; direction: tf.Tensor } | undefined;
   /** Calibration: current samples per [block][slice]. */
   readonly currents: Float32Array[][][] = [];
   /** Calibration: input samples seen. */
@@ -152,6 +153,9 @@ export class AnalogStageRunner {
     }));
     this.colBlockIndex = nCB > 1 ? tf.tensor1d(conductances.colBlockOfOutput, 'int32') : undefined;
     this.bias = stage.bias ? tf.tensor1d(stage.bias) : undefined;
+    this.sense = stage.senseAmp
+      ? { threshold: tf.tensor1d(stage.senseAmp.threshold), direction: tf.tensor1d(stage.senseAmp.direction) }
+      : undefined;
     for (let b = 0; b < this.blocks.length; b++) this.currents.push(this.blocks[b].diff.map(() => []));
   }
 
@@ -161,8 +165,9 @@ export class AnalogStageRunner {
     const { dac, device } = this.hw;
     const vRead = device.readVoltage;
     const noDac = this.opts.converters === 'none' || !this.stage.dacAtInput;
-    if (noDac || dac.mode === 'amplitude') {
-      const xq = noDac ? x : quantize(x, dac.bits, xMax, signedInput);
+    const bits = this.stage.inputBits ?? dac.bits;
+    if (noDac || dac.mode === 'amplitude' || bits === 1) {
+      const xq = noDac ? x : quantize(x, bits, xMax, signedInput);
       return [{ v: tf.mul(xq, vRead / xMax), weight: xMax / vRead }];
     }
     // bit-serial: integer codes, two's complement when signed; plane k is a 0/V pulse of weight 2^k
@@ -190,8 +195,10 @@ export class AnalogStageRunner {
     return iv.kind === 'linear' || this.opts.linearCells ? v : tf.mul(tf.sinh(tf.div(v, iv.v0)), iv.v0);
   }
 
-  forward(x: tf.Tensor, counters?: ActivityCounters): tf.Tensor {
+  forward(input: tf.Tensor, counters?: ActivityCounters): tf.Tensor {
     const { stage, hw, opts } = this;
+    // +-1 inputs applied as 0 / V (bnn): x' = (x + 1) / 2
+    const x = stage.inputTransform === 'unipolar' ? tf.tidy(() => tf.div(tf.add(input, 1), 2)) : input;
     const slices = stage.mapped.slices;
     const wps = stage.mapped.weightPerSiemens;
     const clippedCounts: tf.Scalar[] = [];
@@ -244,6 +251,11 @@ export class AnalogStageRunner {
         }
       }
       const out = this.bias ? tf.add(acc!, this.bias) : acc!;
+      // a sense amplifier per column decides +-1 (batch norm and sign folded into its threshold)
+      if (this.sense) {
+        const margin = tf.mul(tf.sub(out, this.sense.threshold), this.sense.direction);
+        return tf.where(tf.greaterEqual(margin, 0), tf.onesLike(margin), tf.onesLike(margin).neg());
+      }
       // an amplifier hands the output on in analog: its noise, then its rail
       const tia = stage.tia;
       if (tia && !tia.merged && opts.converters === 'all' && opts.rng) {
@@ -254,7 +266,7 @@ export class AnalogStageRunner {
     });
     if (counters) {
       const vectors = y.size / stage.N; // one input vector per output row (per position for a conv)
-      const planes = opts.converters !== 'none' && stage.dacAtInput && hw.dac.mode === 'bit-serial' ? hw.dac.bits : 1;
+      const planes = opts.converters !== 'none' && stage.dacAtInput && hw.dac.mode === 'bit-serial' && (stage.inputBits ?? 2) > 1 ? hw.dac.bits : 1;
       const blocks = this.blocks.length;
       const nCB = stage.plan.colBlocks.length;
       counters.mvmVectors += vectors;
@@ -264,6 +276,9 @@ export class AnalogStageRunner {
       if (stage.adcAtOutput) {
         counters.adcConversions += vectors * stage.N * slices * blocks * planes;
         counters.shiftAdds += vectors * stage.N * Math.max(0, slices * blocks * planes - 1);
+      } else if (stage.senseAmp) {
+        // row blocks' currents join before one sense amplifier per column: a 1-bit conversion
+        counters.adcConversions += vectors * stage.N;
       } else if (stage.tia && !stage.tia.merged) {
         // row blocks' currents join before one amplifier per output column
         counters.tiaConversions += vectors * stage.N;
@@ -274,9 +289,12 @@ export class AnalogStageRunner {
       // each input activation is written to and read from the buffer once (line buffers give a
       // convolution's overlapping windows their reuse), each converted output once
       // (analog inputs and outputs of a cascade are never buffered)
-      counters.bufferBytes += (stage.dacAtInput ? x.size * Math.ceil(hw.dac.bits / 8) : 0) + (stage.adcAtOutput ? y.size * Math.ceil(hw.adc.bits / 8) : 0);
+      const inBytes = Math.ceil((stage.inputBits ?? hw.dac.bits) / 8);
+      const outBytes = stage.senseAmp ? 1 / 8 : stage.adcAtOutput ? Math.ceil(hw.adc.bits / 8) : 0;
+      counters.bufferBytes += (stage.dacAtInput ? x.size * inBytes : 0) + y.size * outBytes;
     }
     for (const t of [...clippedCounts, ...energies]) t.dispose();
+    if (x !== input) x.dispose();
     if (opts.recordInputs) this.outputMax = Math.max(this.outputMax, tf.tidy(() => tf.max(tf.abs(y)).dataSync()[0]));
     return y;
   }
@@ -287,5 +305,7 @@ export class AnalogStageRunner {
     }
     this.colBlockIndex?.dispose();
     this.bias?.dispose();
+    this.sense?.threshold.dispose();
+    this.sense?.direction.dispose();
   }
 }
