@@ -110,13 +110,6 @@ export function explainIdm(result: IdmResult): string {
           ` (${depths.map((d) => `L=${d} ${ratio(at(d, 'conventional').energy / (at(d, 'idm').energyAnalogUnitsAtDigitalOp ?? NaN))}`).join(', ')})`,
       );
     }
-    if (idm.energyRecurrentActivationsAnalog !== undefined) {
-      lines.push(
-        `  sensitivity: with each recurrent activation an analog unit (the cost model counts them as digital gate operations), idm would be ` +
-          `${si(idm.energyRecurrentActivationsAnalog, 'J')} and the ratio ${ratio(conv.energy / idm.energyRecurrentActivationsAnalog)} at L=${deep}` +
-          ` (${depths.map((d) => `L=${d} ${ratio(at(d, 'conventional').energy / (at(d, 'idm').energyRecurrentActivationsAnalog ?? NaN))}`).join(', ')})`,
-      );
-    }
   }
   for (const s of result.skipped) lines.push(`${FAMILY_NAMES[s.family]}: skipped: ${s.reason}`);
   return lines.join('\n');

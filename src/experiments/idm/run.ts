@@ -145,13 +145,6 @@ export interface IdmRow {
    * operation instead of the analog sampler's (a sensitivity of the cost assumption, not a measurement).
    */
   energyAnalogUnitsAtDigitalOp?: number;
-  /**
-   * idm with recurrent layers only: the energy per inference with each recurrent activation (one
-   * per amplifier output of a recurrent product) priced as an analog unit in place of the digital
-   * gate arithmetic the cost model counts: a state that never leaves the analog domain needs its
-   * nonlinearity in analog too (a sensitivity, not a measurement).
-   */
-  energyRecurrentActivationsAnalog?: number;
 }
 
 export interface IdmModelRecord {
@@ -334,16 +327,6 @@ function deployAll(
       const lib = defaultComponents();
       const alt = estimateCost(deployment, chips[0].counters, n, { components: { analogUnit: { energy: lib.digital.energy } } });
       row.energyAnalogUnitsAtDigitalOp = alt.totals.energy.total;
-      const recurrent = deployment.stages.filter((st) => st.kind === 'recurrent');
-      if (recurrent.length > 0) {
-        let gates = 0;
-        let activations = 0;
-        for (const st of recurrent) {
-          gates += report.stages.filter((c) => c.name === st.name && c.kind === 'digital').reduce((a, c) => a + c.energy.total, 0);
-          activations += st.recurrent.reduce((a, r) => a + (chips[0].counters[r.name]?.tiaConversions ?? 0), 0) / n;
-        }
-        row.energyRecurrentActivationsAnalog = row.energy - gates + activations * lib.analogUnit.energy;
-      }
     }
     rows.push(row);
     const spreadText = o.chips > 1 ? ` ± ${pct(row.accuracy.std)}` : '';
