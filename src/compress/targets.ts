@@ -2,7 +2,7 @@
  * Which stored tensors the compression techniques act on: every parameter of role 'weight' (Dense and
  * convolution kernels, recurrent kernels), in forward order, composite layers' children included.
  */
-import { Rng, tf } from '../engine/index.js';
+import { Rng, tidyData } from '../engine/index.js';
 import { UserError } from '../errors.js';
 import type { Layer, Sequential } from '../nn/index.js';
 
@@ -97,5 +97,5 @@ export function checkBool(who: string, key: string, v: unknown, fallback: boolea
 /** A layer's effective weight in inference mode (the stored tensor through its transforms), as a fresh array. */
 export function effectiveWeight(layer: Layer, param: string): Float32Array {
   const ctx = { training: false, rng: new Rng(0) };
-  return tf.tidy(() => layer.weight(param, ctx).dataSync() as Float32Array).slice();
+  return tidyData(() => layer.weight(param, ctx)) as Float32Array;
 }

@@ -3,7 +3,7 @@
  * stores, and folds a following batch norm into them: y = gamma (z - mean) / sqrt(var + eps) + beta
  * becomes W' = W s, b' = (b - mean) s + beta with s = gamma / sqrt(var + eps) per output channel.
  */
-import { tf } from '../engine/index.js';
+import { tidyData } from '../engine/index.js';
 import { Rng } from '../engine/rng.js';
 import type { Layer } from '../nn/layer.js';
 import type { MvmGeometry } from './deployment.js';
@@ -21,7 +21,7 @@ export interface LinearMatrix {
 const inference = { training: false, rng: new Rng(0) };
 
 function read(layer: Layer, name: string): Float32Array {
-  return tf.tidy(() => layer.weight(name, inference).dataSync() as Float32Array).slice();
+  return tidyData(() => layer.weight(name, inference)) as Float32Array;
 }
 
 /** Reads one parameter's effective value (after transforms). */

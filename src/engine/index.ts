@@ -37,3 +37,17 @@ export async function initEngine(backend: BackendName = 'wasm'): Promise<Backend
 export function backendName(): string {
   return tf.getBackend();
 }
+
+/**
+ * The values of a tensor built in a tidy scope, the tensor then freed. Use instead of returning
+ * `dataSync()` from `tf.tidy`: tidy walks a returned container element by element looking for
+ * tensors, which for a large typed array costs more than the computation (measured 15x on a
+ * 1024x1024 matmul).
+ */
+export function tidyData(build: () => tf.Tensor): Float32Array | Int32Array | Uint8Array {
+  const t = tf.tidy(build);
+  // a copy: the wasm backend may hand out a view of its memory, reused once the tensor is freed
+  const values = t.dataSync().slice();
+  if (!(t instanceof tf.Variable)) t.dispose(); // a variable returned as is stays its owner's
+  return values;
+}

@@ -3,7 +3,7 @@
  * flat arrays, softmax cross-entropy (per pixel for segmentation), gradients by `tf.variableGrads`
  * over the model's trainable parameters (transform-owned ones included, frozen ones excluded).
  */
-import { tf } from '../engine/index.js';
+import { tf, tidyData } from '../engine/index.js';
 import { Rng } from '../engine/rng.js';
 import { type Dataset, sampleSize } from '../data/dataset.js';
 import { UserError } from '../errors.js';
@@ -234,10 +234,10 @@ export function predictClasses(model: Sequential, x: tf.Tensor | Dataset, opts: 
         'reshape the input to the model\'s input shape',
       );
     }
-    return tf.tidy(() => {
+    return tidyData(() => {
       const logits = model.predict(x);
-      return tf.argMax(logits.reshape([-1, logits.shape[logits.rank - 1]]), 1).dataSync() as Int32Array;
-    });
+      return tf.argMax(logits.reshape([-1, logits.shape[logits.rank - 1]]), 1);
+    }) as Int32Array;
   }
   if (!same(x.sampleShape, model.inputShape)) {
     throw new UserError(
@@ -249,10 +249,10 @@ export function predictClasses(model: Sequential, x: tf.Tensor | Dataset, opts: 
   const out = new Int32Array(x.length * perSample);
   for (let start = 0; start < x.length; start += batchSize) {
     const end = Math.min(x.length, start + batchSize);
-    const classes = tf.tidy(() => {
+    const classes = tidyData(() => {
       const xt = tf.tensor(x.x.subarray(start * xs, end * xs), [end - start, ...model.inputShape], 'float32');
       const logits = model.predict(xt);
-      return tf.argMax(logits.reshape([-1, logits.shape[logits.rank - 1]]), 1).dataSync() as Int32Array;
+      return tf.argMax(logits.reshape([-1, logits.shape[logits.rank - 1]]), 1);
     });
     out.set(classes, start * perSample);
   }

@@ -3,7 +3,7 @@
  * accuracy is reported per chip and as mean, std, min and max. Same (deployment, data, seed) gives
  * the same numbers.
  */
-import { tf } from '../engine/index.js';
+import { tf, tidyData } from '../engine/index.js';
 import type { Dataset } from '../data/dataset.js';
 import type { Deployment } from '../deploy/deployment.js';
 import type { StageCounters } from './analog.js';
@@ -55,7 +55,7 @@ function batchTensor(data: Dataset, start: number, end: number): tf.Tensor {
  * (segmentation: logits [batch, h, w, classes] against labels [batch, h, w]).
  */
 function countCorrect(logits: tf.Tensor, labels: Int32Array): number {
-  const pred = tf.tidy(() => tf.argMax(logits, -1).dataSync() as Int32Array);
+  const pred = tidyData(() => tf.argMax(logits, -1));
   if (pred.length !== labels.length) throw new Error(`simulate: ${pred.length} predictions for ${labels.length} labels`);
   let c = 0;
   for (let i = 0; i < labels.length; i++) if (pred[i] === labels[i]) c++;

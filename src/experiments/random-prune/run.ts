@@ -11,7 +11,7 @@
  * Every run is a pure function of its options: seeds derive from (seed, task, chip index).
  */
 import { join } from 'node:path';
-import { Rng, hashSeed, tf } from '../../engine/index.js';
+import { Rng, hashSeed, tf, tidyData } from '../../engine/index.js';
 import { type MaskDensity, type SupermaskTransform, maskDensity, setFlipThreshold, supermaskModel } from '../../compress/index.js';
 import { type Dataset, type DatasetSplits, loadDataset, sampleSize, vesselFovMask } from '../../data/index.js';
 import { type DeviceModel, devicePreset } from '../../device/index.js';
@@ -205,7 +205,7 @@ function scoreModel(model: Sequential, ds: Dataset, rng: Rng, batchSize = 100): 
     let correct = 0;
     for (let s = 0; s < ds.length; s += batchSize) {
       const e = Math.min(ds.length, s + batchSize);
-      const pred = tf.tidy(() => tf.argMax(model.forward(tf.tensor(ds.x.subarray(s * xs, e * xs), [e - s, ...model.inputShape]), ctx), 1).dataSync());
+      const pred = tidyData(() => tf.argMax(model.forward(tf.tensor(ds.x.subarray(s * xs, e * xs), [e - s, ...model.inputShape]), ctx), 1));
       for (let i = 0; i < pred.length; i++) if (pred[i] === ds.y[s + i]) correct++;
     }
     return { accuracy: ds.length ? correct / ds.length : 0 };
@@ -219,7 +219,7 @@ function scoreModel(model: Sequential, ds: Dataset, rng: Rng, batchSize = 100): 
   let correct = 0;
   for (let s = 0; s < ds.length; s += batchSize) {
     const e = Math.min(ds.length, s + batchSize);
-    const p = tf.tidy(() => tf.softmax(model.forward(tf.tensor(ds.x.subarray(s * xs, e * xs), [e - s, ...model.inputShape]), ctx)).dataSync());
+    const p = tidyData(() => tf.softmax(model.forward(tf.tensor(ds.x.subarray(s * xs, e * xs), [e - s, ...model.inputShape]), ctx)));
     for (let n = 0; n < e - s; n++) {
       for (let i = 0; i < h * w; i++) {
         if (!fov[i]) continue;
