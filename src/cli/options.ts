@@ -120,7 +120,7 @@ export function addHardwareOptions(cmd: Command): Command {
     .option('--chips <n>', 'chip instances in the Monte Carlo simulation', parseNumber)
     .option('--threads <n>', 'worker threads for the simulation (default: min(chips, cores))', parseNumber)
     .option('--drift <seconds>', 'seconds between programming and inference (conductance drift)', parseNumber)
-    .option('--scheme <name>', 'deployment scheme (conventional)');
+    .option('--scheme <name>', 'deployment scheme: conventional, idm (analog cascade) or bnn (binary networks)');
 }
 
 /** Flag -> config path, in the order they are applied (a name before the settings it resets). */
