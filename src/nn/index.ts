@@ -4,6 +4,7 @@ export * from './model.js';
 export * from './registry.js';
 export * from './layers.js';
 export * from './recurrent.js';
+export * from './darts/index.js';
 export { buildModel, modelNames, modelDescription, type ModelOptions, type ModelEntry } from './models.js';
 export { fit, evaluate, predictClasses, checkDataset, type FitOptions, type EpochLog, type History, type EvalResult } from './train.js';
 export { type OptimizerOptions, type Optimizer, createOptimizer } from './optim.js';

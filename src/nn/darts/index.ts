@@ -1,0 +1,48 @@
+/** The DARTS search space: primitives, genotypes, cells, networks and the all-inclusive hypernetwork (docs/darts.md). */
+export {
+  PRIMITIVES,
+  DARTS_STEPS,
+  DARTS_V1,
+  DARTS_V2,
+  PDARTS,
+  GENOTYPES,
+  parseGenotype,
+  cloneGenotype,
+  genotypeToString,
+  genotypeSteps,
+  randomGenotype,
+  cellEdges,
+  searchSpaceSize,
+  type Primitive,
+  type OpInput,
+  type Genotype,
+  type SearchSpaceOptions,
+  type SearchSpaceSize,
+} from './genotype.js';
+export { Zero, Identity, Subsample2d, ReLUConvBN, SepConv, DilConv, FactorizedReduce, createOp } from './ops.js';
+export {
+  DartsCell,
+  DartsHyperCell,
+  cellSwitches,
+  switchesFromGenotype,
+  type CellPlacement,
+  type CellEdgeOp,
+  type CellGraph,
+  type SwitchConfig,
+} from './cell.js';
+export {
+  DartsBody,
+  DartsHyperBody,
+  STEM_MULTIPLIER,
+  reductionCells,
+  planCells,
+  dartsLayers,
+  buildDartsNetwork,
+  buildDartsHypernetwork,
+  dartsBody,
+  selectGenotype,
+  copyWeightsToHypernet,
+  dartsZooLayers,
+  type DartsNetworkOptions,
+  type DartsHypernetworkOptions,
+} from './network.js';
