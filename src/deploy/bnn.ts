@@ -85,6 +85,15 @@ export function bnnStages(model: Sequential, hw: HardwareConfig): Stage[] {
       continue;
     }
     let m = linearMatrix(layer);
+    const g = m.geometry;
+    if (binarySignal && g.kind === 'conv2d' && g.padding === 'same' && g.kernel[0] * g.kernel[1] > 1) {
+      // a padded zero is no +-1 value: applied as 0 V it reads as x = -1, and the border windows would
+      // need their own weight-sum correction in the threshold
+      throw new UserError(
+        `the bnn scheme drives +-1 inputs as 0/V, so layer '${layer.name}' (${layer.type} with padding 'same') would read its zero padding as -1`,
+        "use padding 'valid' for convolutions on binary activations (the first layer, on real inputs, may pad)",
+      );
+    }
     const binaryWeights = isBinary(m.weights);
     const bn = layers[i + 1]?.type === 'BatchNorm' ? layers[i + 1] : undefined;
     const sign = layers[i + (bn ? 2 : 1)]?.type === 'Sign' ? layers[i + (bn ? 2 : 1)] : undefined;

@@ -83,3 +83,21 @@ describe('bnn scheme', () => {
     model.dispose();
   });
 });
+
+describe('bnn scheme limits', () => {
+  it("refuses a 'same'-padded convolution on binary activations, with the reason", async () => {
+    const { Conv2d, Flatten } = await import('../../src/nn/layers.js');
+    const model = new Sequential({
+      name: 'bcnn', inputShape: [6, 6, 1], numClasses: 2, seed: 1,
+      layers: [
+        new Conv2d('c1', { filters: 2, kernelSize: 3, padding: 'same', useBias: false }), new BatchNorm('bn1'), new Sign('s1'),
+        new Conv2d('c2', { filters: 2, kernelSize: 3, padding: 'same', useBias: false }), new BatchNorm('bn2'), new Sign('s2'),
+        new Flatten('flat'), new Dense('out', { units: 2 }),
+      ],
+    });
+    binarizeModel(model, { firstLayer: 'binary', lastLayer: 'float' });
+    const data = randomData([6, 6, 1], 4, 2, 3);
+    expect(() => compile(model, idealHardware(), { calibration: data, scheme: 'bnn' })).toThrowError(/'c2'.*zero padding as -1/);
+    model.dispose();
+  });
+});

