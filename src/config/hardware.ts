@@ -27,6 +27,8 @@ const ProgrammingSchema = z.discriminatedUnion('kind', [
     kind: z.literal('polynomial'),
     coeffs: z.array(z.number({ error: 'expected a number' }), { error: 'expected a list of coefficients' }),
     gRef: positiveNumber(),
+    /** Multiplies sigma (aihwkit's prog_noise_scale), for sweeps. */
+    scale: nonNegativeNumber().optional(),
   }),
   z.strictObject({ kind: z.literal('lognormal'), sigmaLog: nonNegativeNumber() }),
 ]);

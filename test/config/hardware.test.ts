@@ -54,6 +54,14 @@ describe('hardware and simulation sections', () => {
     expect(dev.name).toBe('custom rram');
   });
 
+  it('the programming noise scale can be set in a config (for sweeps)', () => {
+    const rram = devicePreset('rram');
+    const programming = { ...(rram.programming as { kind: 'polynomial'; coeffs: number[]; gRef: number }), scale: 2 };
+    const cfg = validateConfig({ ...base, hardware: { device: { preset: 'rram', programming } } }, 't');
+    expect(hardwareFromConfig(cfg.hardware).device.programming).toEqual(programming);
+    expect(() => validateConfig({ ...base, hardware: { device: { preset: 'rram', programming: { ...programming, scale: -1 } } } }, 't')).toThrowError(/scale/);
+  });
+
   it("levels may be 'analog' (or YAML .inf) for an analog device", () => {
     const doc = parseConfigText('dataset: { name: mnist }\nmodel: { name: mlp }\nhardware:\n  device: { preset: rram, levels: .inf }\n', 'yaml', 't');
     const cfg = validateConfig(doc, 't');
