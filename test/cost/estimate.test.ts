@@ -92,13 +92,13 @@ describe('estimateCost energy', () => {
   });
 
   it('adds up: components to stage totals, stages to the overall total', () => {
-    const keys = ['cells', 'dac', 'sampleHold', 'adc', 'shiftAdd', 'digital', 'buffer'] as const;
+    const keys = ['cells', 'dac', 'sampleHold', 'adc', 'shiftAdd', 'digital', 'analog', 'buffer'] as const;
     for (const row of report.stages) close(row.energy.total, keys.reduce((a, k) => a + row.energy[k], 0));
     const t = report.totals.energy;
     close(t.total, report.stages.reduce((a, s) => a + s.energy.total, 0));
     for (const k of keys) close(t[k], report.stages.reduce((a, s) => a + s.energy[k], 0));
     close(t.total, keys.reduce((a, k) => a + t[k], 0));
-    for (const row of report.stages) close(row.area.total, row.area.cells + row.area.dac + row.area.sampleHold + row.area.adc + row.area.shiftAdd + row.area.digital);
+    for (const row of report.stages) close(row.area.total, row.area.cells + row.area.dac + row.area.sampleHold + row.area.adc + row.area.shiftAdd + row.area.digital + row.area.analog);
     const a = report.totals.area;
     close(a.total, report.stages.reduce((s, r) => s + r.area.total, 0) + a.buffer);
   });
