@@ -12,6 +12,10 @@ export {
   type QuantGrid, type QuantScale, type QuantizeOptions, type QuantizeModelOptions, type LevelCount,
 } from './quantize.js';
 export { QuantizeActivation, quantizeActivations, ACTIVATION_RANGES, type ActivationRange, type QuantizeActivationOptions } from './activation.js';
+export {
+  InputQuantizer, quantizeLayerInputs, inputQuantizers, removeInputQuantizers, crossbarLayers, CROSSBAR_LAYER_TYPES,
+  type InputQuantizeOptions, type InputQuantizerState,
+} from './input-quant.js';
 export { BinarizeTransform, binarizeModel, BINARY_SCALES, type BinaryScale, type BinarizeModelOptions, type LayerPrecision } from './binarize.js';
 export {
   PruneTransform, pruneModel, pruneTransforms, pruneGroups, sparsityReport, PRUNE_GRANULARITIES, GROUP_NORMS,

@@ -114,6 +114,8 @@ export const HardwareConfigSchema = z.strictObject({
   weightBits: positiveInt().optional(),
   /** Bits per cell when weights are bit-sliced; absent = all magnitude bits one cell holds. */
   cellBits: positiveInt().optional(),
+  /** Leave all-zero output columns (structured pruning) off the crossbars; their outputs are the bias. */
+  dropZeroColumns: z.boolean({ error: 'expected true or false' }).optional(),
   dac: z
     .strictObject({ bits: positiveInt().default(8), mode: z.enum(DAC_MODES).default('amplitude'), percentile: fraction().default(1) })
     .prefault({}),
@@ -122,6 +124,23 @@ export const HardwareConfigSchema = z.strictObject({
     .prefault({}),
   /** Wire resistance per cell segment (ohm); 0 = no IR drop. */
   wireResistance: nonNegativeNumber().default(0),
+  /**
+   * Per-layer overrides keyed by model layer name, e.g. `layers: { out: { device: rram } }` puts the
+   * layer `out` on RRAM while the rest uses `device`. A layer's device is written as `device` above
+   * (a preset name, or a preset with values replaced; without `preset` it is rram). Names are checked
+   * against the model when it is compiled.
+   */
+  layers: z
+    .record(
+      z.string().min(1, { error: 'expected a layer name' }),
+      z.strictObject({
+        device: DeviceConfigSchema.optional(),
+        weightBits: positiveInt().optional(),
+        cellBits: positiveInt().optional(),
+      }),
+      { error: 'expected a mapping of layer names to { device, weightBits, cellBits }' },
+    )
+    .optional(),
 });
 
 /** How the chips are simulated. */
@@ -145,11 +164,11 @@ export type SimulationSection = z.output<typeof SimulationConfigSchema>;
 export type DeviceSection = HardwareSection['device'];
 
 /** The DeviceModel a config's device section names: the preset, with the given values replacing its own. */
-export function deviceFromConfig(dev: DeviceSection): DeviceModel {
+export function deviceFromConfig(dev: DeviceSection, key = 'hardware.device'): DeviceModel {
   const { preset, levels, ...overrides } = dev;
   const known = presetNames();
   if (!known.includes(preset)) {
-    throw new UserError(`hardware.device: unknown device preset '${preset}'`, `${didYouMean(preset, known)}Known presets: ${known.join(', ')}.`);
+    throw new UserError(`${key}: unknown device preset '${preset}'`, `${didYouMean(preset, known)}Known presets: ${known.join(', ')}.`);
   }
   const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Partial<DeviceModel>;
   if (levels !== undefined) given.levels = levels === 'analog' ? Infinity : levels;
@@ -169,16 +188,29 @@ export function hardwareFromConfig(hw: HardwareSection): HardwareConfig {
     mapping: hw.mapping,
     weightBits: hw.weightBits,
     cellBits: hw.cellBits,
+    ...(hw.dropZeroColumns !== undefined && { dropZeroColumns: hw.dropZeroColumns }),
     dac: { ...hw.dac },
     adc: { ...hw.adc },
     wireResistance: hw.wireResistance,
+    ...(hw.layers && {
+      layers: Object.fromEntries(
+        Object.entries(hw.layers).map(([name, l]) => [
+          name,
+          {
+            ...(l.device && { device: deviceFromConfig(l.device, `hardware.layers.${name}.device`) }),
+            ...(l.weightBits !== undefined && { weightBits: l.weightBits }),
+            ...(l.cellBits !== undefined && { cellBits: l.cellBits }),
+          },
+        ]),
+      ),
+    }),
   };
   try {
     return validateHardware(config);
   } catch (e) {
     if (!isUserError(e)) throw e;
     // validateDevice says "device 'rram': ...", validateHardware "hardware: ...": name the config key.
-    const message = e.message.startsWith('hardware: ') ? e.message : `hardware.device: ${e.message}`;
+    const message = e.message.startsWith('hardware: ') || e.message.startsWith('hardware.layers.') ? e.message : `hardware.device: ${e.message}`;
     throw new UserError(message, e.hint);
   }
 }

@@ -12,6 +12,7 @@
  * describes how the estimate uses them.
  */
 import { UserError } from '../errors.js';
+import { PTM_32NM_LP, transmissionGateSwitch } from './switch-model.js';
 
 const pJ = 1e-12;
 const fJ = 1e-15;
@@ -92,6 +93,20 @@ export interface ComponentLibrary {
     /** Units working in parallel per stage. */
     parallel: number;
   };
+  /**
+   * Switch matrix of a hypernetwork edge (docs/hypernetwork.md): one transmission gate with its
+   * configuration flip-flop per line (channel x code bit) per selectable primitive.
+   */
+  switchMatrix: {
+    /** Energy per line passed through a closed switch (J). */
+    energy: number;
+    /** Area per transmission gate (m^2). */
+    area: number;
+    /** Area per configuration bit, a D flip-flop (m^2): one per selectable primitive per edge. */
+    configBitArea: number;
+    /** Delay through a closed switch (s). */
+    latency: number;
+  };
   /** Activation buffer between stages. */
   buffer: {
     energyPerByte: number;
@@ -103,6 +118,12 @@ export interface ComponentLibrary {
 
 /** Every field optional, recursively; tables and other arrays are replaced whole. */
 export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+/** The switch matrix's default figures: a transmission gate and its flip-flop at PTM 32 nm LP (switch-model.ts). */
+function switchMatrixFigures(): ComponentLibrary['switchMatrix'] {
+  const s = transmissionGateSwitch(PTM_32NM_LP);
+  return { energy: s.energy, area: s.area, configBitArea: s.configBitArea, latency: s.latency };
+}
 
 export function defaultComponents(): ComponentLibrary {
   return {
@@ -181,6 +202,15 @@ export function defaultComponents(): ComponentLibrary {
       latency: 1 * ns,
       // As many parallel units as MNSIM 2.0 SimConfig.ini gives pooling units per tile (64).
       parallel: 64,
+    },
+    switchMatrix: {
+      // Derived in switch-model.ts from DNN_NeuroSim V1.3 (SwitchMatrix.cpp, DFF.cpp, formula.cpp) with its PTM
+      // 32 nm LP technology (Technology.cpp: Vdd 0.9 V, C_gate 8.375e-10 + 0.2x overlap + 6.857e-10 F/m, I_on
+      // 600.2 / 400 uA/um, R multiplier 1.77) and constant.h layout rules: a transmission gate of 8.36F/12.54F
+      // devices, C_drain 0.273 fF -> 3 C_drain Vdd^2 = 0.66 fJ per line pass; R_tg 0.99 kOhm -> 1.3 ps into one
+      // gate; 7.6F x 28F = 212.8 F^2 = 0.218 um^2 per gate; DFF 12 inverter cells = 2553.6 F^2 = 2.61 um^2.
+      // docs/sources.md section 11. The node is LP, NeuroSim's default roadmap (Param.cpp deviceroadmap = 2).
+      ...switchMatrixFigures(),
     },
     buffer: {
       // ISAAC eDRAM: 20.45 pJ per 256-bit access (isaac.py IsaacEDRAM) = 20.45 / 32 pJ per byte.
@@ -269,6 +299,10 @@ export function validateComponents(lib: ComponentLibrary): ComponentLibrary {
   num('analogUnit.area', lib.analogUnit.area, false);
   num('analogUnit.latency', lib.analogUnit.latency, false);
   num('analogUnit.parallel', lib.analogUnit.parallel, true);
+  num('switchMatrix.energy', lib.switchMatrix.energy, false);
+  num('switchMatrix.area', lib.switchMatrix.area, false);
+  num('switchMatrix.configBitArea', lib.switchMatrix.configBitArea, false);
+  num('switchMatrix.latency', lib.switchMatrix.latency, false);
   num('buffer.energyPerByte', lib.buffer.energyPerByte, false);
   num('buffer.areaPerByte', lib.buffer.areaPerByte, false);
   num('buffer.bandwidth', lib.buffer.bandwidth, true);

@@ -4,7 +4,8 @@
  */
 import type { DeviceModel } from '../device/model.js';
 import { validateDevice } from '../device/validate.js';
-import { UserError } from '../errors.js';
+import { UserError, isUserError } from '../errors.js';
+import { didYouMean } from '../config/suggest.js';
 
 export interface DacConfig {
   /** Input resolution in bits (including the sign bit for signed inputs). */
@@ -23,8 +24,23 @@ export interface AdcConfig {
   percentile: number;
 }
 
+/**
+ * What one layer's tiles use instead of the deployment's own settings (a per-layer override): e.g. a
+ * binary network's float classifier on multi-level cells while its binary layers sit on 2-level cells.
+ */
+export interface LayerHardware {
+  device?: DeviceModel;
+  weightBits?: number;
+  cellBits?: number;
+}
+
 export interface HardwareConfig {
   device: DeviceModel;
+  /**
+   * Per-layer overrides, keyed by model layer name (a recurrent layer's sub-stages follow their
+   * layer). Layers not named use the settings above. compile() rejects names that are no crossbar layer.
+   */
+  layers?: Record<string, LayerHardware>;
   tile: { rows: number; cols: number };
   /**
    * 'differential': w = G+ - G- on two neighbouring columns, subtracted in analog before the ADC.
@@ -37,8 +53,58 @@ export interface HardwareConfig {
   cellBits?: number;
   dac: DacConfig;
   adc: AdcConfig;
+  /**
+   * Leave out of the crossbars the output columns whose weights are all zero (structured pruning):
+   * their outputs are the bias (or zero), supplied digitally. Conventional scheme. Default false.
+   */
+  dropZeroColumns?: boolean;
   /** Wire resistance per cell segment (ohm); 0 = no IR drop. */
   wireResistance: number;
+}
+
+/** The override of a stage named `name` (`lstm1/input` follows `lstm1`), if any. */
+function layerOverride(hw: HardwareConfig, name: string): LayerHardware | undefined {
+  const layers = hw.layers;
+  if (!layers) return undefined;
+  if (Object.hasOwn(layers, name)) return layers[name];
+  const slash = name.indexOf('/');
+  return slash > 0 && Object.hasOwn(layers, name.slice(0, slash)) ? layers[name.slice(0, slash)] : undefined;
+}
+
+/** The hardware a layer's tiles are built with: the deployment's, with the layer's override applied. */
+export function layerHardware(hw: HardwareConfig, name: string): HardwareConfig {
+  const o = layerOverride(hw, name);
+  if (!o) return hw;
+  return {
+    ...hw,
+    device: o.device ?? hw.device,
+    weightBits: o.weightBits ?? hw.weightBits,
+    cellBits: o.cellBits ?? hw.cellBits,
+  };
+}
+
+/** The hardware a compiled stage is programmed, read and priced with: its own device where it has one. */
+export function stageHardware(hw: HardwareConfig, stage: { device?: DeviceModel }): HardwareConfig {
+  return stage.device && stage.device !== hw.device ? { ...hw, device: stage.device } : hw;
+}
+
+/**
+ * Every layer `hardware.layers` names must be one the deployment put on tiles: `stageNames` are
+ * the compiled crossbar stages (`lstm1/input` counts as `lstm1`), `layerTypes` every model layer.
+ */
+export function checkLayerOverrides(hw: HardwareConfig, modelName: string, stageNames: string[], layerTypes: Record<string, string>): void {
+  const onTiles = new Set(stageNames.flatMap((n) => [n, n.split('/')[0]]));
+  const crossbar = [...new Set(stageNames.map((n) => n.split('/')[0]))];
+  for (const name of Object.keys(hw.layers ?? {})) {
+    if (onTiles.has(name)) continue;
+    const type = Object.hasOwn(layerTypes, name) ? layerTypes[name] : undefined;
+    throw new UserError(
+      type === undefined
+        ? `hardware.layers: model '${modelName}' has no layer '${name}'`
+        : `hardware.layers: layer '${name}' (${type}) of model '${modelName}' has no crossbar tiles`,
+      `${didYouMean(name, crossbar)}Layers on crossbars: ${crossbar.join(', ') || 'none'}.`,
+    );
+  }
 }
 
 /** Largest tile we accept: 4096 x 4096 is beyond any fabricated array we know of. */
@@ -73,5 +139,14 @@ export function validateHardware(hw: HardwareConfig): HardwareConfig {
     }
   }
   if (!(hw.wireResistance >= 0)) bad(`wireResistance must be >= 0 ohm, got ${hw.wireResistance}`, 'e.g. 2.82 (MNSIM default) or 0');
+  for (const name of Object.keys(hw.layers ?? {})) {
+    // the layer's effective hardware must pass the same checks (its device, its slicing)
+    try {
+      validateHardware({ ...layerHardware(hw, name), layers: undefined });
+    } catch (e) {
+      if (!isUserError(e)) throw e;
+      throw new UserError(`hardware.layers.${name}: ${e.message.replace(/^hardware: /, '')}`, e.hint);
+    }
+  }
   return hw;
 }

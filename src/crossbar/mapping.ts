@@ -72,22 +72,66 @@ export function mapMatrix(w: Float32Array, K: number, N: number, hw: HardwareCon
     }
     return { K, N, slices: 1, wMax, weightPerSiemens: [wMax / dG], pos, neg, ref: undefined, quantizedWeights };
   }
-  // Bit slicing: magnitude m in [0, 2^magBits - 1] written in base 2^cellBits, one digit per cell.
+  // Bit slicing, most significant slice first: the top slices hold cellBits bits each and the least
+  // significant slice the rest (sliceBits). Every slice spreads its digits over the cell's whole
+  // conductance range, on the device's levels (digitStep), so a slice's programming error costs the
+  // same fraction of its digit range whatever its bits, and the error of the most significant slice,
+  // which dominates, is no larger than that of an unsliced weight on the same device.
+  const bits = sliceBits(magBits, cellBits);
   const mMax = 2 ** magBits - 1;
-  const base = 2 ** cellBits;
   const step = wMax / mMax; // weight per magnitude unit
-  const gStep = dG / (base - 1); // conductance per digit unit
+  const gSteps = bits.map((b) => digitStep(hw, b));
   for (let i = 0; i < K * N; i++) {
     const v = Math.max(-wMax, Math.min(wMax, w[i]));
     let m = Math.round(Math.abs(v) / step);
     quantizedWeights[i] = Math.sign(v) * m * step;
     const target = v >= 0 ? pos : neg;
     for (let s = 0; s < slices; s++) {
+      const base = 2 ** bits[s];
       const digit = m % base;
       m = Math.floor(m / base);
-      target[s][i] = gMin + digit * gStep;
+      target[s][i] = gMin + digit * gSteps[s];
     }
   }
-  const weightPerSiemens = Array.from({ length: slices }, (_, s) => (step * base ** s) / gStep);
+  let shift = 0;
+  const weightPerSiemens = bits.map((b, s) => {
+    const wps = (step * 2 ** shift) / gSteps[s];
+    shift += b;
+    return wps;
+  });
   return { K, N, slices, wMax, weightPerSiemens, pos, neg, ref: undefined, quantizedWeights };
+}
+
+/**
+ * Bits of each slice, least significant first: magBits split into slices of cellBits with the
+ * remainder in the least significant slice (7 bits in 5-bit cells: [2, 5]), so the most
+ * significant digits use the cells' full resolution.
+ */
+export function sliceBits(magBits: number, cellBits: number): number[] {
+  const slices = Math.ceil(magBits / cellBits);
+  const bits = new Array<number>(slices).fill(cellBits);
+  bits[0] = magBits - cellBits * (slices - 1);
+  return bits;
+}
+
+/**
+ * Conductance per digit unit of a slice of `bits` bits: its largest digit 2^bits - 1 at (or just
+ * below) gMax, every digit on one of the device's levels (a whole number of level steps), so
+ * programming adds no rounding of its own. Analog devices: (gMax - gMin) / (2^bits - 1).
+ */
+export function digitStep(hw: HardwareConfig, bits: number): number {
+  const { gMin, gMax, levels } = hw.device;
+  const digits = 2 ** bits - 1;
+  if (!Number.isFinite(levels)) return (gMax - gMin) / digits;
+  const levelStep = (gMax - gMin) / (levels - 1);
+  return levelStep * Math.max(1, Math.floor((levels - 1) / digits));
+}
+
+/** Output columns (0..N-1) of a [K, N] row-major matrix with at least one non-zero weight. */
+export function nonZeroColumns(w: Float32Array, K: number, N: number): number[] {
+  const used = new Uint8Array(N);
+  for (let i = 0; i < K * N; i++) if (w[i] !== 0) used[i % N] = 1;
+  const kept: number[] = [];
+  for (let j = 0; j < N; j++) if (used[j]) kept.push(j);
+  return kept;
 }

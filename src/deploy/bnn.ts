@@ -11,7 +11,7 @@
  *   comparison of the column current with a threshold (direction flipped where s < 0): a sense
  *   amplifier per column whose +-1 output is directly the next layer's input. No ADC, no DAC.
  */
-import type { HardwareConfig } from '../crossbar/hardware.js';
+import { type HardwareConfig, layerHardware } from '../crossbar/hardware.js';
 import { UserError } from '../errors.js';
 import type { Layer } from '../nn/layer.js';
 import type { Sequential } from '../nn/model.js';
@@ -25,6 +25,14 @@ const KEEPS_BINARY = new Set(['MaxPool', 'Flatten', 'Dropout']);
 function isBinary(w: Float32Array): boolean {
   for (let i = 0; i < w.length; i++) if (w[i] !== 1 && w[i] !== -1) return false;
   return true;
+}
+
+/**
+ * The crossbar layers whose weights are not +-1 (a float classifier, a first layer kept float):
+ * the layers a memristive BNN puts on multi-level cells via `hardware.layers`.
+ */
+export function nonBinaryLayers(model: Sequential): string[] {
+  return model.layers.filter((l) => isCrossbarLayer(l) && !isBinary(linearMatrix(l).weights)).map((l) => l.name);
 }
 
 /** Rewrites y = W x + b for inputs x = 2 x' - 1: weights 2W, bias b - sum_i W_i (per column). */
@@ -101,6 +109,9 @@ export function bnnStages(model: Sequential, hw: HardwareConfig): Stage[] {
     if (inputs) m = unipolarInputs(m);
     let stage: AnalogStage;
     if (binaryWeights && sign) {
+      if (layerHardware(hw, layer.name).weightBits !== undefined) {
+        throw new UserError(`the bnn scheme stores one +-1 weight of layer '${layer.name}' per differential pair: weightBits does not apply`, `leave hardware.layers.${layer.name}.weightBits out`);
+      }
       // crossbar + (batch norm) + sign: one sense amplifier per column
       const absorbed = [...(bn ? [bn.name] : []), sign.name];
       const { threshold, direction } = senseAmplifier(m.bias ?? new Float32Array(m.N), bn, m.N);

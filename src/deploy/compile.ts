@@ -6,7 +6,7 @@
 import { tf } from '../engine/index.js';
 import { absPercentile } from '../crossbar/converters.js';
 import { targetMatrix } from '../crossbar/array.js';
-import { type HardwareConfig, validateHardware } from '../crossbar/hardware.js';
+import { type HardwareConfig, checkLayerOverrides, validateHardware } from '../crossbar/hardware.js';
 import type { Dataset } from '../data/dataset.js';
 import { UserError } from '../errors.js';
 import type { Sequential } from '../nn/model.js';
@@ -14,8 +14,10 @@ import { AnalogStageRunner } from '../sim/analog.js';
 import { StageExecutor } from '../sim/execute.js';
 import { bnnStages } from './bnn.js';
 import { conventionalStages } from './conventional.js';
+import { dartsStages, isDartsModel } from './darts.js';
+import { hypernetworkStages } from './hypernetwork.js';
 import { type AnalogChainOptions, idmStages, matchAnalogChain } from './idm.js';
-import type { AnalogStage, Deployment, Stage } from './deployment.js';
+import { type AnalogStage, type Deployment, type Stage, allStages, analogStages } from './deployment.js';
 
 export interface Scheme {
   name: string;
@@ -23,6 +25,10 @@ export interface Scheme {
   stages(model: Sequential, hw: HardwareConfig): Stage[];
   /** Runs once the DAC ranges are known (e.g. to match amplifier gains to them). */
   afterInputCalibration?(stages: Stage[], hw: HardwareConfig, opts: CompileOptions): void;
+  /** Deploys DARTS networks (their cell graphs); schemes without it refuse them. */
+  darts?: boolean;
+  /** Keeps the calibration inputs in the deployment (for recalibration after reconfiguring). */
+  keepCalibrationInputs?: boolean;
 }
 
 const schemes = new Map<string, Scheme>();
@@ -39,7 +45,17 @@ export function schemeNames(): string[] {
 registerScheme({
   name: 'conventional',
   description: 'ADC after every crossbar layer, digital activation/pooling, DAC before the next layer',
-  stages: conventionalStages,
+  // a DARTS network: its cells as a graph stage, only the genotype's (or the selected) operations deployed
+  stages: (model, hw) => (isDartsModel(model) ? dartsStages(model, hw, 'individual') : conventionalStages(model, hw)),
+  darts: true,
+});
+
+registerScheme({
+  name: 'hypernetwork',
+  description: 'DARTS hypernetwork: every primitive of every cell edge on its own tiles or periphery units, a switch matrix per edge selecting one',
+  stages: (model, hw) => hypernetworkStages(model, hw),
+  darts: true,
+  keepCalibrationInputs: true,
 });
 
 registerScheme({
@@ -76,6 +92,12 @@ export function compile(model: Sequential, hw: HardwareConfig, opts: CompileOpti
       'calibrate with the dataset the model was trained on',
     );
   }
+  if (isDartsModel(model) && !scheme.darts) {
+    throw new UserError(
+      `scheme '${schemeName}' cannot deploy DARTS network '${model.name}'`,
+      "deploy DARTS networks with scheme 'conventional' (one genotype) or 'hypernetwork' (a DARTS hypernetwork)",
+    );
+  }
   const deployment: Deployment = {
     scheme: schemeName,
     hardware: hw,
@@ -84,8 +106,30 @@ export function compile(model: Sequential, hw: HardwareConfig, opts: CompileOpti
     numClasses: model.numClasses,
     stages: scheme.stages(model, hw),
   };
-  calibrate(deployment, opts.calibration, opts.calibrationSamples ?? 256, () => scheme.afterInputCalibration?.(deployment.stages, hw, opts));
+  if (hw.layers) {
+    const types = Object.fromEntries(model.layers.map((l) => [l.name, l.type]));
+    checkLayerOverrides(hw, model.name, analogStages(deployment).map((s) => s.name), types);
+  }
+  const n = Math.min(opts.calibrationSamples ?? 256, opts.calibration.length);
+  if (n === 0) throw new UserError('calibration data is empty', 'give at least one sample');
+  const per = sampleShape.reduce((a, b) => a * b, 1);
+  const samples = { x: opts.calibration.x.subarray(0, n * per), shape: [n, ...sampleShape] };
+  if (scheme.keepCalibrationInputs) deployment.calibrationInputs = { x: samples.x.slice(), shape: samples.shape };
+  calibrate(deployment, samples, () => scheme.afterInputCalibration?.(deployment.stages, hw, opts));
   return deployment;
+}
+
+/**
+ * Sets the converter ranges of a deployment's active stages again from the calibration inputs it
+ * kept (hypernetwork scheme), e.g. after its switches changed: the weights on the tiles stay.
+ */
+export function recalibrate(d: Deployment): void {
+  if (!d.calibrationInputs) {
+    throw new UserError(`deployment of '${d.modelName}' (${d.scheme}) kept no calibration inputs`, "compile with scheme 'hypernetwork' to reconfigure and recalibrate");
+  }
+  const scheme = schemes.get(d.scheme);
+  if (scheme?.afterInputCalibration) throw new Error(`recalibrate: scheme '${d.scheme}' needs its compile options after input calibration`);
+  calibrate(d, d.calibrationInputs, () => undefined);
 }
 
 /**
@@ -93,11 +137,11 @@ export function compile(model: Sequential, hw: HardwareConfig, opts: CompileOpti
  * noise): the first records each analog stage's inputs and sets its DAC full scale; the second,
  * with the DAC quantising, records the column currents and sets each ADC's full scale.
  */
-function calibrate(d: Deployment, data: Dataset, samples: number, afterInputs: () => void): void {
-  const n = Math.min(samples, data.length);
-  if (n === 0) throw new UserError('calibration data is empty', 'give at least one sample');
-  const per = data.sampleShape.reduce((a, b) => a * b, 1);
-  const x = tf.tensor(data.x.subarray(0, n * per), [n, ...data.sampleShape]);
+function calibrate(d: Deployment, samples: { x: Float32Array; shape: number[] }, afterInputs: () => void): void {
+  const x = tf.tensor(samples.x, samples.shape);
+  // stages of switched-off hypernetwork operations see no inputs: they keep their ranges
+  const off = new Set(allStages(d).filter((l) => !l.active).map((l) => l.stage.name));
+  const isActive = (stage: AnalogStage): boolean => !off.has(stage.name);
   const hw = d.hardware;
   const pass = (converters: 'none' | 'dac', after: (stage: AnalogStage, runner: AnalogStageRunner) => void) => {
     const runners: [AnalogStage, AnalogStageRunner][] = [];
@@ -113,7 +157,7 @@ function calibrate(d: Deployment, data: Dataset, samples: number, afterInputs: (
       return r;
     });
     exec.forward(x).dispose();
-    for (const [stage, r] of runners) after(stage, r);
+    for (const [stage, r] of runners) if (isActive(stage)) after(stage, r);
     exec.dispose();
   };
   pass('none', (stage, r) => {
@@ -143,11 +187,12 @@ function concat(chunks: Float32Array[]): Float32Array {
 }
 
 function adcFullScale(stage: AnalogStage, hw: HardwareConfig, block: number, chunks: Float32Array[]): number {
+  const dev = stage.device ?? hw.device; // the stage's own device (hardware.layers)
   if (hw.adc.range === 'fixed') {
     // largest possible column current: every row of the block at full read voltage and full conductance swing
     const [r0, r1] = stage.plan.rowBlocks[block];
-    return (r1 - r0) * hw.device.readVoltage * (hw.device.gMax - hw.device.gMin);
+    return (r1 - r0) * dev.readVoltage * (dev.gMax - dev.gMin);
   }
   const fs = absPercentile(concat(chunks), hw.adc.percentile);
-  return fs > 0 ? fs : hw.device.readVoltage * (hw.device.gMax - hw.device.gMin);
+  return fs > 0 ? fs : dev.readVoltage * (dev.gMax - dev.gMin);
 }

@@ -3,8 +3,8 @@
  * kernel per column), an ADC after each, activations and pooling in digital periphery, and a DAC
  * in front of the next layer. Batch norm directly after a crossbar layer is folded into it.
  */
-import type { HardwareConfig } from '../crossbar/hardware.js';
-import { mapMatrix } from '../crossbar/mapping.js';
+import { type HardwareConfig, layerHardware } from '../crossbar/hardware.js';
+import { mapMatrix, nonZeroColumns } from '../crossbar/mapping.js';
 import { planTiles } from '../crossbar/tiling.js';
 import type { Layer } from '../nn/layer.js';
 import type { Sequential } from '../nn/model.js';
@@ -44,7 +44,7 @@ export function recurrentStage(layer: RecurrentLayer, hw: HardwareConfig): Recur
   };
 }
 
-const DIGITAL_REASON: Record<string, string> = {
+export const DIGITAL_REASON: Record<string, string> = {
   ReLU: 'activation in digital periphery after the ADC',
   Sigmoid: 'activation in digital periphery after the ADC',
   Tanh: 'activation in digital periphery after the ADC',
@@ -67,7 +67,9 @@ export function analogStage(
   folded: string[],
   hw: HardwareConfig,
 ): AnalogStage {
-  const mapped = mapMatrix(m.weights, m.K, m.N, hw);
+  // the layer's own device and weight slicing where `hardware.layers` names it
+  const own = layerHardware(hw, name);
+  const mapped = mapMatrix(m.weights, m.K, m.N, own);
   // a convolution's row blocks hold whole input channels (kh*kw rows each) when a kernel fits a tile
   const unit = m.geometry.kind === 'conv2d' ? m.geometry.kernel[0] * m.geometry.kernel[1] : 1;
   const rowsPerBlock = unit <= hw.tile.rows ? Math.floor(hw.tile.rows / unit) * unit : hw.tile.rows;
@@ -77,6 +79,7 @@ export function analogStage(
     kind: 'analog', name, layerType, geometry: m.geometry, K: m.K, N: m.N, weights: m.weights, bias: m.bias,
     ...(m.usefulMacsPerVector !== undefined ? { usefulMacsPerVector: m.usefulMacsPerVector } : {}),
     mapped, plan, inputShape, outputShape, vectorsPerSample, folded, dacAtInput: true, adcAtOutput: true,
+    ...(own.device !== hw.device ? { device: own.device } : {}),
     calibration: { xMax: 1, signedInput: false, adcFullScale: plan.rowBlocks.map(() => Array(mapped.slices).fill(1)) },
   };
 }
@@ -97,7 +100,8 @@ export function conventionalStages(model: Sequential, hw: HardwareConfig): Stage
         outputShape = next.outputShape;
         i++;
       }
-      stages.push(analogStage(layer.name, layer.type, m, layer.inputShape, outputShape, folded, hw));
+      stages.push(hw.dropZeroColumns ? droppingZeroColumns(layer.name, layer.type, m, layer.inputShape, outputShape, folded, hw)
+        : analogStage(layer.name, layer.type, m, layer.inputShape, outputShape, folded, hw));
     } else if (isRecurrentLayer(layer)) {
       stages.push(recurrentStage(layer, hw));
     } else {
@@ -109,4 +113,26 @@ export function conventionalStages(model: Sequential, hw: HardwareConfig): Stage
     }
   }
   return stages;
+}
+
+/**
+ * `hardware.dropZeroColumns`: an analog stage mapping only the columns with a non-zero weight; the
+ * others' outputs are their bias (or zero), supplied digitally (`columnMap`). A layer with no zero
+ * column maps as usual; one with only zero columns keeps one column so that it still has a stage.
+ */
+function droppingZeroColumns(
+  name: string, layerType: string, m: ReturnType<typeof linearMatrix>, inputShape: number[], outputShape: number[], folded: string[], hw: HardwareConfig,
+): AnalogStage {
+  let kept = nonZeroColumns(m.weights, m.K, m.N);
+  if (kept.length === m.N || m.usefulMacsPerVector !== undefined) return analogStage(name, layerType, m, inputShape, outputShape, folded, hw);
+  if (kept.length === 0) kept = [0];
+  const n = kept.length;
+  const weights = new Float32Array(m.K * n);
+  for (let i = 0; i < m.K; i++) for (let c = 0; c < n; c++) weights[i * n + c] = m.weights[i * m.N + kept[c]];
+  const bias = m.bias ? Float32Array.from(kept, (j) => m.bias![j]) : undefined;
+  const fill = new Float32Array(m.N);
+  if (m.bias) fill.set(m.bias);
+  for (const j of kept) fill[j] = 0;
+  const stage = analogStage(name, layerType, { ...m, N: n, weights, bias }, inputShape, outputShape, folded, hw);
+  return { ...stage, columnMap: { outputs: m.N, kept: Int32Array.from(kept), fill } };
 }

@@ -4,8 +4,10 @@
  */
 import type { HardwareConfig } from '../crossbar/hardware.js';
 import type { MappedMatrix } from '../crossbar/mapping.js';
+import type { DeviceModel } from '../device/model.js';
 import type { TilePlan } from '../crossbar/tiling.js';
 import type { Layer } from '../nn/layer.js';
+import type { Primitive } from '../nn/darts/genotype.js';
 import type { RecurrentLayer } from '../nn/recurrent-cells.js';
 
 /** How the analog matrix-vector products of a layer are arranged. */
@@ -41,6 +43,12 @@ export interface AnalogStage {
   /** Logical matrix: K inputs (rows) x N outputs (columns). */
   K: number;
   N: number;
+  /**
+   * Columns left out because all their weights are zero (`hardware.dropZeroColumns`): the stage maps
+   * N = kept.length columns; output j of the layer's `outputs` is column kept.indexOf(j), or `fill[j]`
+   * (the bias, supplied digitally) where j was dropped.
+   */
+  columnMap?: { outputs: number; kept: Int32Array; fill: Float32Array };
   /** Multiply-accumulates per input vector that carry weights, when below K x N (block-diagonal mapping). */
   usefulMacsPerVector?: number;
   /** Float weights after folding, [K * N]: what the ideal hardware must reproduce. */
@@ -69,6 +77,8 @@ export interface AnalogStage {
   inputTransform?: 'unipolar';
   /** Row driver resolution when it differs from the hardware's DAC (1 for binary inputs). */
   inputBits?: number;
+  /** The device of this stage's cells when it differs from the hardware's (`hardware.layers`); see `stageHardware`. */
+  device?: DeviceModel;
   calibration: StageCalibration;
 }
 
@@ -134,7 +144,104 @@ export interface AnalogUnitStage {
   reason: string;
 }
 
-export type Stage = AnalogStage | DigitalStage | RecurrentStage | AnalogUnitStage;
+/**
+ * DARTS' factorized reduce on crossbars: a digital ReLU, then two 1x1 stride-2 convolutions on their
+ * own tiles, `conv1` on x and `conv2` on x shifted by one pixel (x[1:, 1:]); their outputs are
+ * concatenated along channels (wiring). The batch norm after the concatenation is folded into both
+ * halves, each taking its own channels' statistics.
+ */
+export interface FactorizedReduceStage {
+  kind: 'factorized-reduce';
+  name: string;
+  layerType: string;
+  relu: DigitalStage;
+  conv1: AnalogStage;
+  conv2: AnalogStage;
+  inputShape: number[];
+  outputShape: number[];
+}
+
+/** One operation on one edge of a DARTS cell: state `from` -> node `to`. */
+export interface DartsEdgeStage {
+  from: number;
+  to: number;
+  primitive: Primitive;
+  name: string;
+  /** The operation's stages in dataflow order (leaf stages: analog, digital, factorized-reduce). */
+  stages: Stage[];
+  /** Runs and feeds its node; false: deployed but switched off (hypernetwork). */
+  active: boolean;
+}
+
+/**
+ * The switch matrix of one hypernetwork edge: a transmission gate per primitive per output line
+ * (channel x code bit) connecting the selected primitive's output to the node's adder.
+ */
+export interface SwitchMatrixStage {
+  kind: 'switch-matrix';
+  name: string;
+  from: number;
+  to: number;
+  /** The primitives it selects among ('none' = the edge is off). */
+  inputs: Primitive[];
+  selected: Primitive;
+  /** Channel lines of the edge's output. */
+  channels: number;
+  /** Wires per channel line (activation code bits). */
+  bitsPerLine: number;
+  /** Output elements per inference through the selected path ([h, w, C]). */
+  outputShape: number[];
+}
+
+/** A DARTS cell: preprocessing of s0 and s1, operations on edges, node sums, concatenation. */
+export interface DartsCellStage {
+  name: string;
+  reduction: boolean;
+  steps: number;
+  s0Shape: number[];
+  s1Shape: number[];
+  nodeShape: number[];
+  outputShape: number[];
+  pre0: Stage[];
+  pre1: Stage[];
+  edges: DartsEdgeStage[];
+  /** States concatenated into the output. */
+  concat: number[];
+  /** Hypernetwork: one switch matrix per edge (from, to). */
+  switches?: SwitchMatrixStage[];
+}
+
+/**
+ * The body of a DARTS network: cells run by the two-state recurrence s0, s1 <- s1, cell(s0, s1)
+ * from s0 = s1 = the input; node j = the sum of its active edges; the cell output concatenates nodes.
+ * ReLU, pooling, identity, zero, subsampling, sums and concatenation run in the digital periphery.
+ */
+export interface DartsBodyStage {
+  kind: 'darts-body';
+  name: string;
+  layerType: string;
+  inputShape: number[];
+  outputShape: number[];
+  cells: DartsCellStage[];
+  /** 'individual': one genotype's operations; 'hypernetwork': every primitive on every edge, with switches. */
+  form: 'individual' | 'hypernetwork';
+  /**
+   * Hypernetwork: the primitives of an edge share one set of periphery (DAC, ADC, sample-and-hold,
+   * shift-add, digital ALU lanes) through the switch matrix, sized for the largest (docs/hypernetwork.md).
+   */
+  sharedPeriphery?: boolean;
+}
+
+export type Stage = AnalogStage | DigitalStage | RecurrentStage | AnalogUnitStage | FactorizedReduceStage | DartsBodyStage;
+
+/** Where a leaf stage sits: inside a DARTS edge (with its activity) or not. */
+export interface LeafStage {
+  stage: AnalogStage | DigitalStage | AnalogUnitStage | RecurrentStage;
+  /** False when the leaf belongs to a switched-off hypernetwork operation. */
+  active: boolean;
+  /** The DARTS cell it belongs to, if any. */
+  cell?: string;
+}
 
 export interface Deployment {
   scheme: string;
@@ -143,9 +250,44 @@ export interface Deployment {
   inputShape: number[];
   numClasses: number;
   stages: Stage[];
+  /**
+   * The calibration inputs kept for recalibrating converter ranges after the switches change
+   * (hypernetwork scheme only).
+   */
+  calibrationInputs?: { x: Float32Array; shape: number[] };
 }
 
-/** Every set of tiles, in order: analog stages and the sub-stages of recurrent stages. */
+/**
+ * Every leaf stage in execution order, walking into DARTS bodies (preprocessing, then each edge's
+ * operation) and factorized reduces (ReLU, conv1, conv2). Recurrent stages stay whole.
+ */
+export function allStages(d: Deployment | Stage[]): LeafStage[] {
+  const out: LeafStage[] = [];
+  const walk = (stages: Stage[], active: boolean, cell?: string): void => {
+    for (const s of stages) {
+      if (s.kind === 'factorized-reduce') {
+        for (const leaf of [s.relu, s.conv1, s.conv2]) out.push({ stage: leaf, active, ...(cell ? { cell } : {}) });
+      } else if (s.kind === 'darts-body') {
+        for (const c of s.cells) {
+          walk(c.pre0, active, c.name);
+          walk(c.pre1, active, c.name);
+          for (const e of c.edges) walk(e.stages, active && e.active, c.name);
+        }
+      } else {
+        out.push({ stage: s, active, ...(cell ? { cell } : {}) });
+      }
+    }
+  };
+  walk(Array.isArray(d) ? d : d.stages, true);
+  return out;
+}
+
+/** Every set of tiles, in order: analog stages (also inside DARTS bodies) and the sub-stages of recurrent stages. */
 export function analogStages(d: Deployment): AnalogStage[] {
-  return d.stages.flatMap((s) => (s.kind === 'analog' ? [s] : s.kind === 'recurrent' ? [s.input, ...s.recurrent] : []));
+  return allStages(d).flatMap(({ stage: s }) => (s.kind === 'analog' ? [s] : s.kind === 'recurrent' ? [s.input, ...s.recurrent] : []));
+}
+
+/** The DARTS bodies of a deployment (empty for other networks). */
+export function dartsBodies(d: Deployment): DartsBodyStage[] {
+  return d.stages.filter((s): s is DartsBodyStage => s.kind === 'darts-body');
 }

@@ -39,13 +39,16 @@ function placeholderTia(): { fullScale: number; noise: number; merged: boolean }
 }
 
 export function idmStages(model: Sequential, hw: HardwareConfig): Stage[] {
-  if (hw.weightBits !== undefined) {
+  const stages = conventionalStages(model, hw);
+  // k-bit weights that fit one cell's levels map to one slice and cascade like analog weights; more
+  // slices would need a digital shift-add of their outputs, which an analog chain does not have
+  const sliced = stages.flatMap((s) => (s.kind === 'analog' ? [s] : s.kind === 'recurrent' ? [s.input, ...s.recurrent] : [])).find((s) => s.mapped.slices > 1);
+  if (sliced) {
     throw new UserError(
-      'the idm scheme keeps data analog between layers, so it cannot shift-add bit-sliced weights',
-      'leave hardware.weightBits out (analog weights; the device levels quantise them) or use the conventional scheme',
+      `the idm scheme keeps data analog between layers, so it cannot shift-add bit-sliced weights: '${sliced.name}' needs ${sliced.mapped.slices} slices of ${hw.weightBits}-bit weights on a ${hw.device.levels}-level device`,
+      'use fewer weight bits (2^(bits-1) levels must fit the device), leave hardware.weightBits out (analog weights), or use the conventional scheme',
     );
   }
-  const stages = conventionalStages(model, hw);
   // a SimpleRNN's state stays analog from step to step: its recurrent product needs no DAC or ADC,
   // and its input projection joins the recurrent product's current before one amplifier
   for (const s of stages) {

@@ -56,6 +56,11 @@ export interface DeviceModel {
   stuckAtMin: number;
   stuckAtMax: number;
   iv: IvCurve;
+  /**
+   * Switching thresholds (V) of a threshold-switching device: its state changes only above `set`
+   * (> 0) or below `reset` (< 0); reads must stay inside them. Absent: not modelled.
+   */
+  threshold?: { set: number; reset: number };
   /** Read voltage amplitude (V) and read pulse width (s) of one analog MVM. */
   readVoltage: number;
   readPulseWidth: number;

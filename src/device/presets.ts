@@ -114,10 +114,30 @@ const rramRandom: DeviceModel = {
   ...NEUROSIM_READ,
 };
 
+/**
+ * SBT: the threshold-switching Sr(Ba)TiO3 nanometer-film memristor of Guo, Dou et al. (Shandong
+ * University of Science and Technology), the device of Guo et al., Cogn. Neurodyn. 18:233-245, 2024
+ * (docs/sources.md section 7). The group's device papers (Nonlinear Dyn. 2018, doi
+ * 10.1007/s11071-018-4284-0; Int. J. Bifurc. Chaos 29(07):1950097, 2019) are reachable only as
+ * abstracts/introductions here: no conductance range, levels, variability or thresholds were found.
+ * RECONSTRUCTION, every value a stand-in:
+ * - gMin, gMax, 32 levels, programming error, 1 % read noise: as `rram` (same sources: aihwkit
+ *   ReRamWan2022NoiseModel, NeuroSim on/off 10, Yao et al. 2020), an oxide film under write-verify.
+ * - threshold +-1.5 V: the one property the paper names ("good thresholding property"). Placed midway
+ *   between the V/2 half-select disturb voltage (1 V) and the full write voltage (2 V) of NeuroSim
+ *   V1.3 Param.cpp writeVoltage = 2 V, so that half-selected cells and 0.5 V reads never switch.
+ * - Retention/drift: not published; none.
+ */
+const sbt: DeviceModel = {
+  ...rram,
+  name: 'sbt',
+  threshold: { set: 1.5, reset: -1.5 },
+};
+
 /** The conductance a one-shot forming pulse aims at on the `rram-random` device (see its comment). */
 export const RRAM_RANDOM_FORMING_TARGET = 50 * uS;
 
-export const presets: Record<string, DeviceModel> = { ideal, rram, pcm, binary, 'rram-random': rramRandom };
+export const presets: Record<string, DeviceModel> = { ideal, rram, pcm, binary, 'rram-random': rramRandom, sbt };
 
 export function presetNames(): string[] {
   return Object.keys(presets);

@@ -23,6 +23,14 @@ export function validateDevice(dev: DeviceModel): DeviceModel {
   if (dev.stuckAtMin + dev.stuckAtMax > 1) bad('stuckAtMin + stuckAtMax exceeds 1', 'lower the fault rates');
   if (!(dev.readVoltage > 0 && dev.readVoltage < 5)) bad(`readVoltage must be in (0, 5) V, got ${dev.readVoltage}`, 'e.g. 0.2');
   if (!(dev.readPulseWidth > 0)) bad(`readPulseWidth must be positive, got ${dev.readPulseWidth}`, 'e.g. 10e-9 s');
+  const th = dev.threshold;
+  if (th) {
+    if (!(th.set > 0 && th.reset < 0)) bad(`threshold.set must be > 0 V and threshold.reset < 0 V, got ${th.set} / ${th.reset}`, 'e.g. set: 1.5, reset: -1.5');
+    const limit = Math.min(th.set, -th.reset);
+    if (!(dev.readVoltage < limit)) {
+      bad(`readVoltage ${dev.readVoltage} V reaches the switching threshold (${limit} V): every read would reprogram the cells`, `read below ${limit} V, e.g. 0.5`);
+    }
+  }
   const p = dev.programming;
   if (p.kind === 'gaussian' && (p.sigmaAbs < 0 || p.sigmaRel < 0)) bad('programming sigma must be >= 0', 'e.g. sigmaRel: 0.05');
   if (p.kind === 'lognormal' && !(p.sigmaLog >= 0)) bad('programming sigmaLog must be >= 0', 'e.g. sigmaLog: 0.3');

@@ -1,20 +1,24 @@
 /**
  * Standard normal samples by the ziggurat method (Marsaglia & Tsang, "The ziggurat method for
- * generating random variables", J. Stat. Softw. 5(8), 2000), 128 layers. Exact in distribution;
+ * generating random variables", J. Stat. Softw. 5(8), 2000), 256 layers. Exact in distribution;
  * most samples cost one 32-bit draw, a table lookup and a multiply, several times faster than
  * Box-Muller. Read noise of analog arrays needs many normals per input, so this is on a hot path.
  *
- * Each 32-bit draw is split into disjoint fields (layer: 7 bits, sign: 1 bit, magnitude: 24 bits),
+ * Each 32-bit draw is split into disjoint fields (layer: 8 bits, sign: 1 bit, magnitude: 23 bits),
  * so layer choice and value never share bits (the bit-reuse flaw Doornik (2005) found in the
  * original code does not arise).
  */
-const LAYERS = 128;
-const R = 3.442619855899; // right edge of the base layer
-const V = 9.91256303526217e-3; // area of each layer
-const M = 2 ** 24; // magnitude resolution
+/** Bits of a draw that choose the layer; the next bit is the sign, the rest the magnitude. */
+export const LAYER_BITS = 8;
+const LAYERS = 2 ** LAYER_BITS;
+// 256 layers (Marsaglia & Tsang's constants for 256; V = R f(R) + the tail's area, to 1e-16): about
+// 1 % of draws leave the fast path, against 2.8 % with 128
+const R = 3.6541528853610088; // right edge of the base layer
+const V = 4.928673233974658e-3; // area of each layer
+const M = 2 ** (31 - LAYER_BITS); // magnitude resolution
 
-const kn = new Float64Array(LAYERS); // fast-accept thresholds on the 24-bit magnitude
-const wn = new Float64Array(LAYERS); // magnitude -> x scale per layer
+export const kn = new Float64Array(LAYERS); // fast-accept thresholds on the magnitude
+export const wn = new Float64Array(LAYERS); // magnitude -> x scale per layer
 const fn = new Float64Array(LAYERS); // density at each layer's edge
 
 {
@@ -42,31 +46,31 @@ const fn = new Float64Array(LAYERS); // density at each layer's edge
  * `zigguratSlow` finishes the sample (about 1 % of draws).
  */
 export function zigguratFast(u: number): number {
-  const i = u & 127;
-  const j = u >>> 8;
-  if (j < kn[i]) return (u & 128) !== 0 ? -j * wn[i] : j * wn[i];
+  const i = u & (LAYERS - 1);
+  const j = u >>> (LAYER_BITS + 1);
+  if (j < kn[i]) return (u & LAYERS) !== 0 ? -j * wn[i] : j * wn[i];
   return NaN;
 }
 
 /** Completes a sample whose first draw `u` missed the fast region (wedges and tail). */
-export function zigguratSlow(u: number, nextUint32: () => number, uniform: () => number): number {
+export function zigguratSlow(u: number, rng: { nextUint32(): number; uniform(): number }): number {
   for (;;) {
-    const i = u & 127;
-    const j = u >>> 8;
-    const negative = (u & 128) !== 0;
+    const i = u & (LAYERS - 1);
+    const j = u >>> (LAYER_BITS + 1);
+    const negative = (u & LAYERS) !== 0;
     if (j < kn[i]) return negative ? -j * wn[i] : j * wn[i];
     if (i === 0) {
       // the tail beyond R (Marsaglia 1964)
       let t: number;
       let y: number;
       do {
-        t = -Math.log(1 - uniform()) / R;
-        y = -Math.log(1 - uniform());
+        t = -Math.log(1 - rng.uniform()) / R;
+        y = -Math.log(1 - rng.uniform());
       } while (y + y < t * t);
       return negative ? -(R + t) : R + t;
     }
     const v = j * wn[i];
-    if (fn[i] + uniform() * (fn[i - 1] - fn[i]) < Math.exp(-0.5 * v * v)) return negative ? -v : v;
-    u = nextUint32();
+    if (fn[i] + rng.uniform() * (fn[i - 1] - fn[i]) < Math.exp(-0.5 * v * v)) return negative ? -v : v;
+    u = rng.nextUint32();
   }
 }

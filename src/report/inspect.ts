@@ -2,7 +2,7 @@
  * The deployment as data a person can check: per stage its matrix, slices, tiles and blocks,
  * utilisation and calibrated converter ranges, and for digital stages why they are digital.
  */
-import type { AnalogStage, Deployment } from '../deploy/deployment.js';
+import { type AnalogStage, type DartsBodyStage, type Deployment, type Stage, allStages } from '../deploy/deployment.js';
 import type { DeploymentInspection, InspectedAnalogStage, InspectedStage } from './types.js';
 
 function analogRow(s: AnalogStage, d: Deployment, partOf?: string): InspectedAnalogStage {
@@ -31,12 +31,36 @@ function analogRow(s: AnalogStage, d: Deployment, partOf?: string): InspectedAna
   };
 }
 
-export function inspectDeployment(d: Deployment): DeploymentInspection {
-  const stages: InspectedStage[] = d.stages.flatMap((s): InspectedStage[] => {
-    if (s.kind === 'analog') return [analogRow(s, d)];
-    if (s.kind === 'digital' || s.kind === 'analog-unit') {
-      return [{ kind: s.kind, name: s.name, layerType: s.layerType, inputShape: [...s.inputShape], outputShape: [...s.outputShape], reason: s.reason }];
+/** Rows of a DARTS body: per cell its leaf stages (switched-off ones marked), switch matrices and node sums. */
+function dartsRows(b: DartsBodyStage, d: Deployment): InspectedStage[] {
+  return b.cells.flatMap((c): InspectedStage[] => {
+    const leaves = (stages: Stage[], active: boolean, part: string): InspectedStage[] =>
+      allStages(stages).flatMap(({ stage }) => flatRows([stage], d, active ? part : `${part} (switched off)`, active));
+    const rows: InspectedStage[] = [...leaves(c.pre0, true, `${c.name} pre0`), ...leaves(c.pre1, true, `${c.name} pre1`)];
+    for (const e of c.edges) rows.push(...leaves(e.stages, e.active, `${c.name} ${e.primitive} ${e.from}->${e.to}`));
+    for (const sw of c.switches ?? []) {
+      const n = sw.inputs.filter((p) => p !== 'none').length;
+      rows.push({
+        kind: 'digital', name: sw.name, layerType: 'SwitchMatrix', partOf: c.name, inputShape: [...sw.outputShape], outputShape: [...sw.outputShape],
+        reason: `switch matrix of edge ${sw.from}->${sw.to}: ${n} primitives x ${sw.channels} channels x ${sw.bitsPerLine} bits; selects ${sw.selected}`,
+      });
     }
+    rows.push({
+      kind: 'digital', name: `${c.name}.nodes`, layerType: 'DartsNodeSum', partOf: c.name, inputShape: [...c.nodeShape], outputShape: [...c.outputShape],
+      reason: `${c.reduction ? 'reduction' : 'normal'} cell: node sums (digital adds) and concatenation of states [${c.concat}] (wiring)`,
+    });
+    return rows;
+  });
+}
+
+function flatRows(stages: Stage[], d: Deployment, partOf?: string, active = true): InspectedStage[] {
+  return stages.flatMap((s): InspectedStage[] => {
+    if (s.kind === 'analog') return [analogRow(s, d, partOf)];
+    if (s.kind === 'digital' || s.kind === 'analog-unit') {
+      return [{ kind: s.kind, name: s.name, layerType: s.layerType, ...(partOf ? { partOf } : {}), inputShape: [...s.inputShape], outputShape: [...s.outputShape], reason: active ? s.reason : `${s.reason} (switched off)` }];
+    }
+    if (s.kind === 'factorized-reduce') return flatRows([s.relu, s.conv1, s.conv2], d, partOf ?? s.name, active);
+    if (s.kind === 'darts-body') return dartsRows(s, d);
     return [
       analogRow(s.input, d, s.name),
       ...s.recurrent.map((r) => analogRow(r, d, s.name)),
@@ -46,6 +70,10 @@ export function inspectDeployment(d: Deployment): DeploymentInspection {
       },
     ];
   });
+}
+
+export function inspectDeployment(d: Deployment): DeploymentInspection {
+  const stages = flatRows(d.stages, d);
   const { rows, cols } = d.hardware.tile;
   const analog = stages.filter((s): s is InspectedAnalogStage => s.kind === 'analog');
   const tiles = analog.reduce((a, s) => a + s.tiles, 0);

@@ -14,9 +14,12 @@ export function describeHardware(hw: HardwareConfig): string {
   const levels = Number.isFinite(hw.device.levels) ? `${hw.device.levels} levels` : 'analog levels';
   const weights = hw.weightBits === undefined ? '' : `, ${hw.weightBits}-bit weights${hw.cellBits === undefined ? '' : ` (${hw.cellBits} b/cell)`}`;
   const ir = hw.wireResistance > 0 ? `, wire ${hw.wireResistance} ohm/cell` : '';
+  // per-layer overrides (hardware.layers): `; layer out: rram, 8-bit weights`
+  const own = Object.entries(hw.layers ?? {}).map(([name, l]) =>
+    `; layer ${name}: ${[l.device?.name, l.weightBits !== undefined ? `${l.weightBits}-bit weights` : undefined, l.cellBits !== undefined ? `${l.cellBits} b/cell` : undefined].filter(Boolean).join(', ')}`);
   return (
     `${hw.device.name} (${levels}), ${hw.tile.rows}x${hw.tile.cols} tiles, ${hw.mapping}${weights}, ` +
-    `DAC ${hw.dac.bits} b ${hw.dac.mode}, ADC ${hw.adc.bits} b ${hw.adc.range}${ir}`
+    `DAC ${hw.dac.bits} b ${hw.dac.mode}, ADC ${hw.adc.bits} b ${hw.adc.range}${ir}${own.join('')}`
   );
 }
 

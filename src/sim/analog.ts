@@ -11,8 +11,8 @@
  */
 import { tf } from '../engine/index.js';
 import type { Rng } from '../engine/rng.js';
-import { lsb, quantize, quantizeCounting } from '../crossbar/converters.js';
-import type { HardwareConfig } from '../crossbar/hardware.js';
+import { convertColumns, lsb, quantize } from '../crossbar/converters.js';
+import { type HardwareConfig, stageHardware } from '../crossbar/hardware.js';
 import type { ProgrammedMatrix } from '../crossbar/array.js';
 import type { AnalogStage, MvmGeometry } from '../deploy/deployment.js';
 
@@ -54,6 +54,20 @@ export function addCounters(a: ActivityCounters, b: ActivityCounters): ActivityC
   return out;
 }
 
+/** The parts of tfjs-backend-wasm's BackendWasm that reading a tensor in place uses. */
+interface WasmHeap {
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
+}
+
+/**
+ * A float32 tensor's values to read in JS: on the wasm backend a view of its heap memory (no copy;
+ * valid until the next tensor allocation may grow the memory), elsewhere `dataSync()`.
+ */
+function hostValues(t: tf.Tensor): Float32Array {
+  if (tf.getBackend() === 'wasm') return (tf.backend() as unknown as WasmHeap).typedArrayFromHeap(t);
+  return t.dataSync() as Float32Array;
+}
+
 /** A block of conductances laid out for the stage's geometry, with the input channels it reads (conv). */
 interface Operand {
   tensor: tf.Tensor;
@@ -61,15 +75,48 @@ interface Operand {
   channels?: [number, number];
 }
 
-/** Multiplies an input (volts) by a conductance operand. */
-function mvm(geometry: MvmGeometry, v: tf.Tensor, op: Operand, r0: number, r1: number): tf.Tensor {
-  if (geometry.kind === 'dense') {
-    const x = v.shape[1] === r1 - r0 ? v : tf.slice(v, [0, r0], [-1, r1 - r0]);
-    return tf.matMul(x as tf.Tensor2D, op.tensor as tf.Tensor2D);
+/**
+ * Channels [c0, c1) of the last axis, copied in JS over the wasm heap (tfjs-backend-wasm 4.22's
+ * strided slice is a generic JS loop several times slower).
+ */
+function sliceLastAxis(v: tf.Tensor, c0: number, c1: number): tf.Tensor {
+  const cin = v.shape[v.rank - 1]!;
+  const w = c1 - c0;
+  const pixels = v.size / cin;
+  const src = hostValues(v);
+  const out = new Float32Array(pixels * w);
+  if (w >= 32) {
+    // long runs (dense row blocks): one block copy per row
+    for (let p = 0; p < pixels; p++) out.set(src.subarray(p * cin + c0, p * cin + c1), p * w);
+  } else {
+    for (let p = 0, o = 0, i = c0; p < pixels; p++, i += cin - w) {
+      for (let c = 0; c < w; c++) out[o++] = src[i++]!;
+    }
   }
-  const [c0, c1] = op.channels!;
-  const cin = v.shape[3]!;
-  const x = c0 === 0 && c1 === cin ? v : tf.slice(v, [0, 0, 0, c0], [-1, -1, -1, c1 - c0]);
+  return tf.tensor(out, [...v.shape.slice(0, -1), w]);
+}
+
+/** Fills outputs laid out [..., columns] with a per-column bias (or zeros): the accumulator's start. */
+function startWith(out: Float32Array, bias: Float32Array | undefined): void {
+  if (!bias) {
+    out.fill(0);
+    return;
+  }
+  if (bias.length === 0 || out.length % bias.length !== 0) throw new Error(`bias of ${bias.length} for ${out.length} outputs`);
+  // tile the pattern by doubling copies (memcpy speed)
+  out.set(bias, 0);
+  for (let filled = bias.length; filled < out.length; filled *= 2) out.copyWithin(filled, 0, Math.min(filled, out.length - filled));
+}
+
+/** The part of an input (volts) a block's operand reads: its rows (dense) or its input channels (conv). */
+function blockInput(geometry: MvmGeometry, v: tf.Tensor, op: Operand, r0: number, r1: number): tf.Tensor {
+  const [c0, c1] = geometry.kind === 'dense' ? [r0, r1] : op.channels!;
+  return c0 === 0 && c1 === v.shape[v.rank - 1] ? v : sliceLastAxis(v, c0, c1);
+}
+
+/** Multiplies a block's input (from `blockInput`) by a conductance operand. */
+function mvm(geometry: MvmGeometry, x: tf.Tensor, op: Operand): tf.Tensor {
+  if (geometry.kind === 'dense') return tf.matMul(x as tf.Tensor2D, op.tensor as tf.Tensor2D);
   return tf.conv2d(x as tf.Tensor4D, op.tensor as tf.Tensor4D, geometry.stride, geometry.padding, 'NHWC', geometry.dilation);
 }
 
@@ -125,8 +172,12 @@ export interface InputRecord {
 
 export class AnalogStageRunner {
   private readonly blocks: BlockOperands[];
-  private readonly colBlockIndex: tf.Tensor1D | undefined;
-  private readonly bias: tf.Tensor | undefined;
+  /** Column block (tile) of each output column: which reference column it shares. */
+  private readonly colBlockOf: Int32Array;
+  /** Reused accumulator (wasm), see `accumulator`. */
+  private accBuffer: Float32Array | undefined;
+  /** Dropped zero columns (`stage.columnMap`): gather indices into [mapped columns, 0] and the fill. */
+  private readonly columnMap: { index: tf.Tensor1D; fill: tf.Tensor1D } | undefined;
   private readonly sense: { threshold: tf.Tensor; direction: tf.Tensor } | undefined;
   /** Calibration: current samples per [block][slice]. */
   readonly currents: Float32Array[][][] = [];
@@ -135,12 +186,16 @@ export class AnalogStageRunner {
   /** Calibration: largest |output| seen. */
   outputMax = 0;
 
+  /** The stage's hardware: its own device where `hardware.layers` gives it one. */
+  private readonly hw: HardwareConfig;
+
   constructor(
     private readonly stage: AnalogStage,
-    private readonly hw: HardwareConfig,
+    hardware: HardwareConfig,
     conductances: ProgrammedMatrix,
     private readonly opts: RunnerOptions,
   ) {
+    this.hw = stageHardware(hardware, stage);
     const { geometry, K, N } = stage;
     const nCB = stage.plan.colBlocks.length;
     this.blocks = conductances.blocks.map((b) => ({
@@ -151,8 +206,13 @@ export class AnalogStageRunner {
       refVariance: b.refVariance.map((v) => (v && opts.readNoise ? operand(geometry, v, K, nCB, b.rowStart, b.rowEnd) : undefined)),
       rowConductance: operand(geometry, b.rowConductance, K, 1, b.rowStart, b.rowEnd),
     }));
-    this.colBlockIndex = nCB > 1 ? tf.tensor1d(conductances.colBlockOfOutput, 'int32') : undefined;
-    this.bias = stage.bias ? tf.tensor1d(stage.bias) : undefined;
+    this.colBlockOf = conductances.colBlockOfOutput;
+    const cm = stage.columnMap;
+    if (cm) {
+      const index = new Int32Array(cm.outputs).fill(N); // N: an appended zero column
+      cm.kept.forEach((j, c) => { index[j] = c; });
+      this.columnMap = { index: tf.tensor1d(index, 'int32'), fill: tf.tensor1d(cm.fill) };
+    }
     this.sense = stage.senseAmp
       ? { threshold: tf.tensor1d(stage.senseAmp.threshold), direction: tf.tensor1d(stage.senseAmp.direction) }
       : undefined;
@@ -189,6 +249,36 @@ export class AnalogStageRunner {
     return tf.tensor(rng.fillNormal(new Float32Array(size)), shape);
   }
 
+  /**
+   * The digital accumulator for `size` outputs. On wasm, where `tf.tensor` copies its values into
+   * the heap, one buffer is reused across batches (no fresh pages to fault in); elsewhere a tensor
+   * may keep the array it was made from, so each batch gets its own.
+   */
+  private accumulator(size: number): Float32Array {
+    if (tf.getBackend() !== 'wasm') return new Float32Array(size);
+    if (!this.accBuffer || this.accBuffer.length < size) this.accBuffer = new Float32Array(size);
+    return this.accBuffer.length === size ? this.accBuffer : this.accBuffer.subarray(0, size);
+  }
+
+  /**
+   * Reference-column read noise of every output: one normal per input vector and column block of
+   * standard deviation sqrt(V^2 . sigma_ref^2) (`refVariance`, [vectors, column blocks]), shared by
+   * the block's `cols` outputs.
+   */
+  private referenceNoise(refVariance: Float32Array, cols: number, rng: Rng): Float32Array {
+    const nCB = this.stage.plan.colBlocks.length;
+    const vectors = refVariance.length / nCB;
+    const z = rng.fillNormal(new Float32Array(refVariance.length));
+    const out = new Float32Array(vectors * cols);
+    for (let v = 0; v < vectors; v++) {
+      for (let j = 0; j < cols; j++) {
+        const k = v * nCB + (nCB > 1 ? this.colBlockOf[j]! : 0);
+        out[v * cols + j] = Math.sqrt(refVariance[k]!) * z[k]!;
+      }
+    }
+    return out;
+  }
+
   /** Cell I-V: a sinh device passes G v0 sinh(V / v0) instead of G V. */
   private cellDrive(v: tf.Tensor): tf.Tensor {
     const iv = this.hw.device.iv;
@@ -201,7 +291,7 @@ export class AnalogStageRunner {
     const x = stage.inputTransform === 'unipolar' ? tf.tidy(() => tf.div(tf.add(input, 1), 2)) : input;
     const slices = stage.mapped.slices;
     const wps = stage.mapped.weightPerSiemens;
-    const clippedCounts: tf.Scalar[] = [];
+    let clipped = 0;
     const energies: tf.Scalar[] = [];
     if (opts.recordInputs) {
       const v = x.dataSync() as Float32Array;
@@ -210,47 +300,65 @@ export class AnalogStageRunner {
     }
     const y = tf.tidy(() => {
       const planes = this.inputPlanes(x);
-      let acc: tf.Tensor | undefined;
+      // digital accumulation of every readout (slices, row blocks, bit planes), in JS
+      let accValues: Float32Array | undefined;
+      let outShape: number[] = [];
       for (const plane of planes) {
         const drive = this.cellDrive(plane.v);
-        const drive2 = opts.readNoise ? tf.square(drive) : undefined;
+        let drive2: tf.Tensor | undefined;
         // power in a cell is V I = V * (G * drive): summed over a row's cells it is V * drive * (row
         // conductance). The MVM is linear, so the batch is summed first: one vector (or image) per plane.
         const power = counters ? tf.sum(tf.mul(plane.v, drive), 0, true) : undefined;
         for (let b = 0; b < this.blocks.length; b++) {
           const blk = this.blocks[b];
-          if (power) energies.push(tf.keep(tf.sum(mvm(stage.geometry, power, blk.rowConductance, blk.r0, blk.r1))));
+          const g = stage.geometry;
+          if (power) energies.push(tf.keep(tf.sum(mvm(g, blockInput(g, power, blk.rowConductance, blk.r0, blk.r1), blk.rowConductance))));
+          // the block's rows of the input, and their squares for the noise variance (sliced once for all slices)
+          const vb = blockInput(g, drive, blk.diff[0], blk.r0, blk.r1);
+          const vb2 = opts.readNoise ? (vb === drive ? (drive2 ??= tf.square(drive)) : tf.square(vb)) : undefined;
           for (let s = 0; s < slices; s++) {
-            let current = mvm(stage.geometry, drive, blk.diff[s], blk.r0, blk.r1);
+            // per-read noise in its output-referred form: one normal per output of variance
+            // V^2 . sigma^2, fused with the ADC and the shift-add in one pass over the currents
+            const current = mvm(g, vb, blk.diff[s]);
             const variance = blk.variance[s];
-            if (drive2 && variance && opts.rng) {
-              const sd = tf.sqrt(mvm(stage.geometry, drive2, variance, blk.r0, blk.r1));
-              current = tf.add(current, tf.mul(sd, this.normals(sd.shape, opts.rng)));
-            }
+            const varianceT = vb2 && variance && opts.rng ? mvm(g, vb2, variance) : undefined;
             const refVariance = blk.refVariance[s];
-            if (drive2 && refVariance && opts.rng) {
-              const sd = tf.sqrt(mvm(stage.geometry, drive2, refVariance, blk.r0, blk.r1));
-              let n = tf.mul(sd, this.normals(sd.shape, opts.rng));
-              n = this.colBlockIndex ? tf.gather(n, this.colBlockIndex, n.rank - 1) : n;
-              current = tf.add(current, n);
+            const refT = vb2 && refVariance && opts.rng ? mvm(g, vb2, refVariance) : undefined;
+            const adcOn = opts.converters === 'all' && stage.adcAtOutput;
+            if (!accValues) {
+              accValues = this.accumulator(current.size);
+              startWith(accValues, stage.bias);
+              outShape = current.shape;
             }
-            if (opts.recordCurrents) this.currents[b][s].push(tf.abs(current).dataSync() as Float32Array);
-            if (opts.converters === 'all' && stage.adcAtOutput) {
-              const fs = stage.calibration.adcFullScale[b][s];
-              if (counters) {
-                const { q, clipped } = quantizeCounting(current, hw.adc.bits, fs, true);
-                clippedCounts.push(tf.keep(clipped));
-                current = q;
-              } else {
-                current = quantize(current, hw.adc.bits, fs, true);
-              }
-            }
-            const part = tf.mul(current, plane.weight * wps[s]);
-            acc = acc ? tf.add(acc, part) : part;
+            const record = opts.recordCurrents ? new Float32Array(current.size) : undefined;
+            // a reference column's noise is common to the columns of its tile: drawn per vector and tile
+            const offset = refT ? this.referenceNoise(hostValues(refT), current.shape[current.rank - 1]!, opts.rng!) : undefined;
+            // views last: no tensor is allocated while they are read
+            clipped += convertColumns({
+              current: hostValues(current),
+              variance: varianceT ? hostValues(varianceT) : undefined,
+              offset,
+              rng: opts.rng,
+              adc: adcOn ? { bits: hw.adc.bits, fullScale: stage.calibration.adcFullScale[b][s] } : undefined,
+              scale: plane.weight * wps[s],
+              acc: accValues,
+              record,
+            });
+            if (record) this.currents[b][s].push(record);
+            current.dispose();
+            varianceT?.dispose();
+            refT?.dispose();
           }
+          if (vb !== drive) vb.dispose();
+          if (vb2 && vb2 !== drive2) vb2.dispose();
         }
       }
-      const out = this.bias ? tf.add(acc!, this.bias) : acc!;
+      let out = tf.tensor(accValues!, outShape);
+      // dropped all-zero columns: their outputs are the bias, supplied digitally
+      if (this.columnMap) {
+        const padded = tf.concat([out, tf.zerosLike(tf.slice(out, Array(out.rank).fill(0), [...out.shape.slice(0, -1), 1]))], -1);
+        out = tf.add(tf.gather(padded, this.columnMap.index, out.rank - 1), this.columnMap.fill);
+      }
       // a sense amplifier per column decides +-1 (batch norm and sign folded into its threshold)
       if (this.sense) {
         const margin = tf.mul(tf.sub(out, this.sense.threshold), this.sense.direction);
@@ -265,7 +373,7 @@ export class AnalogStageRunner {
       return out;
     });
     if (counters) {
-      const vectors = y.size / stage.N; // one input vector per output row (per position for a conv)
+      const vectors = y.size / (stage.columnMap?.outputs ?? stage.N); // one input vector per output row (per position for a conv)
       const planes = opts.converters !== 'none' && stage.dacAtInput && hw.dac.mode === 'bit-serial' && (stage.inputBits ?? 2) > 1 ? hw.dac.bits : 1;
       const blocks = this.blocks.length;
       const nCB = stage.plan.colBlocks.length;
@@ -284,7 +392,7 @@ export class AnalogStageRunner {
         counters.tiaConversions += vectors * stage.N;
       }
       // one sync for all of this batch's counts
-      if (clippedCounts.length > 0) counters.adcClipped += tf.tidy(() => tf.addN(clippedCounts).dataSync()[0]);
+      counters.adcClipped += clipped;
       if (energies.length > 0) counters.cellEnergy += tf.tidy(() => tf.addN(energies).dataSync()[0]) * hw.device.readPulseWidth;
       // each input activation is written to and read from the buffer once (line buffers give a
       // convolution's overlapping windows their reuse), each converted output once
@@ -293,7 +401,7 @@ export class AnalogStageRunner {
       const outBytes = stage.senseAmp ? 1 / 8 : stage.adcAtOutput ? Math.ceil(hw.adc.bits / 8) : 0;
       counters.bufferBytes += (stage.dacAtInput ? x.size * inBytes : 0) + y.size * outBytes;
     }
-    for (const t of [...clippedCounts, ...energies]) t.dispose();
+    for (const t of energies) t.dispose();
     if (x !== input) x.dispose();
     if (opts.recordInputs) this.outputMax = Math.max(this.outputMax, tf.tidy(() => tf.max(tf.abs(y)).dataSync()[0]));
     return y;
@@ -303,8 +411,8 @@ export class AnalogStageRunner {
     for (const b of this.blocks) {
       for (const t of [...b.diff, ...b.variance, ...b.refVariance, b.rowConductance]) t?.tensor.dispose();
     }
-    this.colBlockIndex?.dispose();
-    this.bias?.dispose();
+    this.columnMap?.index.dispose();
+    this.columnMap?.fill.dispose();
     this.sense?.threshold.dispose();
     this.sense?.direction.dispose();
   }

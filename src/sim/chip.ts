@@ -5,6 +5,7 @@
 import type { tf } from '../engine/index.js';
 import { Rng, hashSeed } from '../engine/rng.js';
 import { programMatrix } from '../crossbar/array.js';
+import { stageHardware } from '../crossbar/hardware.js';
 import type { Deployment } from '../deploy/deployment.js';
 import { AnalogStageRunner, type StageCounters } from './analog.js';
 import { StageExecutor } from './execute.js';
@@ -29,7 +30,7 @@ export class Chip {
     const rng = new Rng(seed);
     let stuck = 0;
     this.executor = new StageExecutor(deployment, (stage) => {
-      const prog = programMatrix(stage.mapped, stage.plan, deployment.hardware, rng.fork('program', stage.name), opts.driftSeconds ?? 0);
+      const prog = programMatrix(stage.mapped, stage.plan, stageHardware(deployment.hardware, stage), rng.fork('program', stage.name), opts.driftSeconds ?? 0);
       stuck += prog.stuckCells;
       return new AnalogStageRunner(stage, deployment.hardware, prog, {
         converters: 'all',

@@ -4,13 +4,27 @@
  */
 import { tf } from '../engine/index.js';
 import { Rng } from '../engine/rng.js';
-import type { AnalogStage, AnalogUnitStage, Deployment, DigitalStage, RecurrentStage } from '../deploy/deployment.js';
+import {
+  type AnalogStage,
+  type AnalogUnitStage,
+  type DartsBodyStage,
+  type DartsCellStage,
+  type Deployment,
+  type DigitalStage,
+  type FactorizedReduceStage,
+  type RecurrentStage,
+  type Stage,
+  allStages,
+} from '../deploy/deployment.js';
 import { type AnalogStageRunner, type StageCounters, emptyCounters } from './analog.js';
 
+/** Layer types that move or select data without computing (wiring, addressing, constants). */
+const NO_OPS = new Set(['Flatten', 'Dropout', 'DartsIdentity', 'DartsZero', 'DartsSubsample']);
+
 /** Element operations a digital stage performs per output element (pool window, 1 for activations). */
-function opsPerOutput(stage: DigitalStage | AnalogUnitStage): number {
+export function opsPerOutput(stage: DigitalStage | AnalogUnitStage): number {
   const cfg = stage.layer.config();
-  if (stage.layerType === 'Flatten' || stage.layerType === 'Dropout') return 0;
+  if (NO_OPS.has(stage.layerType)) return 0;
   if (Array.isArray(cfg.poolSize)) return (cfg.poolSize as number[]).reduce((a, b) => a * b, 1);
   if (stage.layerType === 'GlobalAvgPool') return stage.inputShape.slice(0, -1).reduce((a, b) => a * b, 1);
   return 1;
@@ -36,7 +50,7 @@ export class StageExecutor {
     makeRunner: (stage: AnalogStage) => AnalogStageRunner,
     private readonly opts: ExecutorOptions = {},
   ) {
-    for (const stage of deployment.stages) {
+    for (const { stage } of allStages(deployment)) {
       const sub = stage.kind === 'analog' ? [stage] : stage.kind === 'recurrent' ? [stage.input, ...stage.recurrent] : [];
       for (const s of sub) this.runners.set(s.name, makeRunner(s));
     }
@@ -49,32 +63,101 @@ export class StageExecutor {
   }
 
   forward(x: tf.Tensor, counters?: StageCounters): tf.Tensor {
-    const count = (name: string) => (counters ? (counters[name] ??= emptyCounters()) : undefined);
+    return this.chain(this.deployment.stages, x, counters);
+  }
+
+  /** Runs stages one after another; the input stays owned by the caller. */
+  private chain(stages: Stage[], x: tf.Tensor, counters?: StageCounters): tf.Tensor {
     let h = x;
-    for (const stage of this.deployment.stages) {
-      let next: tf.Tensor;
-      if (stage.kind === 'digital') {
-        next = tf.tidy(() => stage.layer.forward(h, this.ctx));
-        const c = count(stage.name);
-        const ops = opsPerOutput(stage);
-        if (c && ops > 0) {
-          c.digitalOps += next.size * ops;
-          c.bufferBytes += next.size; // one byte per activation code between digital units (reshapes move nothing)
-        }
-      } else if (stage.kind === 'analog-unit') {
-        next = this.analogUnit(stage, h);
-        const c = count(stage.name);
-        // one circuit settles per output (a winner-take-all max or an averaging node sees its whole window at once)
-        if (c && opsPerOutput(stage) > 0) c.analogOps += next.size;
-      } else if (stage.kind === 'analog') {
-        next = this.runner(stage.name).forward(h, count(stage.name));
-      } else {
-        next = this.recurrent(stage, h, counters);
-      }
-      if (h !== x) h.dispose();
+    for (const stage of stages) {
+      const next = this.stage(stage, h, counters);
+      if (h !== x && next !== h) h.dispose(); // an identity hands its input on
       h = next;
     }
-    return h;
+    return h === x ? tf.clone(x) : h;
+  }
+
+  private stage(stage: Stage, h: tf.Tensor, counters?: StageCounters): tf.Tensor {
+    const count = (name: string) => (counters ? (counters[name] ??= emptyCounters()) : undefined);
+    if (stage.kind === 'digital') {
+      const next = tf.tidy(() => stage.layer.forward(h, this.ctx));
+      const c = count(stage.name);
+      const ops = opsPerOutput(stage);
+      if (c && ops > 0) {
+        c.digitalOps += next.size * ops;
+        c.bufferBytes += next.size; // one byte per activation code between digital units (reshapes move nothing)
+      }
+      return next;
+    }
+    if (stage.kind === 'analog-unit') {
+      const next = this.analogUnit(stage, h);
+      const c = count(stage.name);
+      // one circuit settles per output (a winner-take-all max or an averaging node sees its whole window at once)
+      if (c && opsPerOutput(stage) > 0) c.analogOps += next.size;
+      return next;
+    }
+    if (stage.kind === 'analog') return this.runner(stage.name).forward(h, count(stage.name));
+    if (stage.kind === 'recurrent') return this.recurrent(stage, h, counters);
+    if (stage.kind === 'factorized-reduce') return this.factorizedReduce(stage, h, counters);
+    return this.dartsBody(stage, h, counters);
+  }
+
+  /** ReLU; conv1 on x and conv2 on x shifted by one pixel, each on its own tiles; concatenated (wiring). */
+  private factorizedReduce(stage: FactorizedReduceStage, x: tf.Tensor, counters?: StageCounters): tf.Tensor {
+    const r = this.stage(stage.relu, x, counters);
+    const [n, h, w, c] = r.shape;
+    const shifted = tf.slice(r, [0, 1, 1, 0], [n, h - 1, w - 1, c]);
+    const a = this.stage(stage.conv1, r, counters);
+    const b = this.stage(stage.conv2, shifted, counters);
+    const out = tf.concat([a, b], 3);
+    for (const t of [r, shifted, a, b]) t.dispose();
+    return out;
+  }
+
+  /** s0, s1 <- s1, cell(s0, s1) from s0 = s1 = x; returns the last cell's output. */
+  private dartsBody(stage: DartsBodyStage, x: tf.Tensor, counters?: StageCounters): tf.Tensor {
+    let s0 = x;
+    let s1 = x;
+    for (const cell of stage.cells) {
+      const out = this.dartsCell(cell, s0, s1, counters);
+      if (s0 !== x && s0 !== s1) s0.dispose();
+      [s0, s1] = [s1, out];
+    }
+    if (s0 !== x && s0 !== s1) s0.dispose();
+    return s1 === x ? tf.clone(x) : s1;
+  }
+
+  /**
+   * Preprocessing, then node j = the sum of its active edges (digital adds, counted under
+   * '<cell>.node<j>'), then the concatenation of the cell's states (wiring).
+   */
+  private dartsCell(cell: DartsCellStage, s0: tf.Tensor, s1: tf.Tensor, counters?: StageCounters): tf.Tensor {
+    const states: tf.Tensor[] = [this.chain(cell.pre0, s0, counters), this.chain(cell.pre1, s1, counters)];
+    for (let j = 2; j < cell.steps + 2; j++) {
+      let sum: tf.Tensor | undefined;
+      let terms = 0;
+      for (const e of cell.edges) {
+        if (e.to !== j || !e.active) continue;
+        const y = this.chain(e.stages, states[e.from], counters);
+        terms += 1;
+        if (sum === undefined) sum = y;
+        else {
+          const s = tf.add(sum, y);
+          sum.dispose();
+          y.dispose();
+          sum = s;
+        }
+      }
+      if (counters && terms > 1) {
+        const c = (counters[`${cell.name}.node${j}`] ??= emptyCounters());
+        c.digitalOps += (terms - 1) * sum!.size;
+        c.bufferBytes += sum!.size;
+      }
+      states.push(sum ?? tf.zeros([s1.shape[0], ...cell.nodeShape]));
+    }
+    const out = tf.concat(cell.concat.map((k) => states[k]), 3);
+    for (const t of states) t.dispose();
+    return out;
   }
 
   /** The unit's function, then (on a chip) its noise and its rail. */

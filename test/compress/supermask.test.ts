@@ -93,9 +93,9 @@ describe('supermask (edge-popup)', () => {
       runs.push({ masks: masks(m), acc, chance: chance.accuracy, density: maskDensity(m) });
       m.dispose();
     }
-    // Chance is 1/3; the untrained random subnetwork scores far below it here.
+    // Chance is 1/3; training only the mask lifts the random subnetwork far above it and above where it started.
     expect(runs[0].acc).toBeGreaterThan(0.85);
-    expect(runs[0].acc).toBeGreaterThan(runs[0].chance + 0.5);
+    expect(runs[0].acc).toBeGreaterThan(Math.max(1 / 3, runs[0].chance) + 0.35);
     expect(runs[1].masks).toEqual(runs[0].masks);
     expect(runs[1].acc).toBe(runs[0].acc);
     expect(runs[0].density.layers.map((r) => r.kept)).toEqual([256, 96]);

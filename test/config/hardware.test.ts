@@ -97,7 +97,7 @@ describe('hardware and simulation sections', () => {
     ['a huge tile', { tile: { rows: 100000 } }, /tile\.rows = 100000 is larger than any sensible array \(max 4096\)/],
     ['a 1-row tile', { tile: { rows: 1 } }, /tile\.rows must be a whole number >= 2, got 1/],
     ['an unknown preset', { device: 'rrm' }, /hardware\.device: unknown device preset 'rrm'/],
-    ['an unknown preset in an object', { device: { preset: 'sbt' } }, /unknown device preset 'sbt'/],
+    ['an unknown preset in an object', { device: { preset: 'sbt-film' } }, /unknown device preset 'sbt-film'/],
     ['one level', { device: { levels: 1 } }, /hardware\.device\.levels: expected a whole number of levels >= 2, or 'analog', got 1/],
     ['a word for levels', { device: { levels: 'many' } }, /hardware\.device\.levels: expected .* got 'many'/],
     ['a fault rate above 1', { device: { stuckAtMax: 2 } }, /stuckAtMax is a fraction of cells in \[0, 1\], got 2/],

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initEngine, tf } from '../../src/engine/index.js';
 import { Rng } from '../../src/engine/rng.js';
-import { absPercentile, lsb, quantize, quantizeCounting } from '../../src/crossbar/converters.js';
+import { absPercentile, convertColumns, lsb, quantize, quantizeCounting } from '../../src/crossbar/converters.js';
 import { mapMatrix, sliceLayout } from '../../src/crossbar/mapping.js';
 import { planTiles } from '../../src/crossbar/tiling.js';
 import { validateHardware } from '../../src/crossbar/hardware.js';
@@ -40,6 +40,79 @@ describe('converters', () => {
     const v = new Float32Array([-5, 1, 2, 3, 4]);
     expect(absPercentile(v, 1)).toBe(5);
     expect(absPercentile(v, 0.5)).toBe(3);
+  });
+});
+
+describe('convertColumns (fused read noise, ADC and shift-add)', () => {
+  const fs = 3e-5;
+  const bits = 8;
+
+  it('without noise: the codes and clip count of quantizeCounting, scaled and accumulated', () => {
+    const current = new Rng(1).fillUniform(new Float32Array(3000), -1.3 * fs, 1.3 * fs);
+    const acc = new Float32Array(current.length).fill(0.25);
+    const clipped = convertColumns({ current, adc: { bits, fullScale: fs }, scale: 2, acc });
+    const ref = quantizeCounting(tf.tensor1d(current), bits, fs, true);
+    const q = ref.q.dataSync();
+    for (let i = 0; i < current.length; i++) expect(acc[i]).toBeCloseTo(0.25 + 2 * q[i], 6); // float32 accumulator
+    expect(clipped).toBe(ref.clipped.dataSync()[0]);
+    expect(clipped).toBeGreaterThan(100); // the test range does reach beyond full scale
+  });
+
+  it('rounds ties to even, as tf.round does', () => {
+    const fsExact = 127 * 2 ** -20; // an LSB of 2^-20: the ties are exact in float32
+    const current = new Float32Array([0.5, 1.5, 2.5, -0.5, -1.5, -2.5].map((c) => c * 2 ** -20));
+    const acc = new Float32Array(current.length);
+    convertColumns({ current, adc: { bits, fullScale: fsExact }, scale: 1, acc });
+    expect(Array.from(acc, (a) => a * 2 ** 20 + 0)).toEqual([0, 2, 2, 0, -2, -2]);
+    expect(Array.from(acc, (a) => a + 0)).toEqual(Array.from(quantize(tf.tensor1d(current), bits, fsExact, true).dataSync(), (a) => a + 0));
+  });
+
+  it('adds N(0, variance) per element: the right spread, fresh for every element', () => {
+    const n = 40_000;
+    const current = new Float32Array(n).fill(1e-6);
+    const variance = new Float32Array(n);
+    for (let i = 0; i < n; i++) variance[i] = i % 2 === 0 ? 1e-14 : 4e-14; // sd 1e-7 and 2e-7
+    const acc = new Float32Array(n);
+    convertColumns({ current, variance, rng: new Rng(5), scale: 1, acc });
+    for (const [parity, sd] of [[0, 1e-7], [1, 2e-7]] as const) {
+      let s = 0;
+      let s2 = 0;
+      let lag = 0;
+      for (let i = parity; i < n; i += 2) {
+        const d = acc[i] - 1e-6;
+        s += d;
+        s2 += d * d;
+        if (i + 2 < n) lag += d * (acc[i + 2] - 1e-6);
+      }
+      const m = n / 2;
+      expect(Math.abs(s / m)).toBeLessThan((4 * sd) / Math.sqrt(m));
+      expect(Math.abs(Math.sqrt(s2 / m) / sd - 1)).toBeLessThan(0.03);
+      // neighbours independent: lag-1 correlation within noise (1/sqrt(m) = 0.007)
+      expect(Math.abs(lag / (m * sd * sd))).toBeLessThan(0.04);
+    }
+  });
+
+  it('the fused path (noise + ADC) and the general path (recording currents) convert alike', () => {
+    const n = 10_000; // more than one chunk of normals
+    const current = new Rng(2).fillUniform(new Float32Array(n), -fs, fs);
+    const variance = new Float32Array(n).fill((0.1 * fs) ** 2);
+    const a = new Float32Array(n);
+    const b = new Float32Array(n);
+    const record = new Float32Array(n);
+    const ca = convertColumns({ current, variance, rng: new Rng(9), adc: { bits, fullScale: fs }, scale: 3, acc: a });
+    const cb = convertColumns({ current, variance, rng: new Rng(9), adc: { bits, fullScale: fs }, scale: 3, acc: b, record });
+    expect(ca).toBe(cb);
+    expect(ca).toBeGreaterThan(0);
+    for (let i = 0; i < n; i++) expect(a[i]).toBeCloseTo(b[i], 9);
+    // the recorded |current| is the noisy one, before the ADC
+    let moved = 0;
+    for (let i = 0; i < n; i++) if (Math.abs(record[i] - Math.abs(current[i])) > 1e-3 * fs) moved++;
+    expect(moved).toBeGreaterThan(0.9 * n);
+  });
+
+  it('refuses read noise without a random stream', () => {
+    const one = new Float32Array(1);
+    expect(() => convertColumns({ current: one, variance: one, scale: 1, acc: new Float32Array(1) })).toThrow(/random stream/);
   });
 });
 

@@ -4,6 +4,7 @@ import { compile } from '../../src/deploy/compile.js';
 import { analogStages, type AnalogStage } from '../../src/deploy/deployment.js';
 import { chainNoiseRelative } from '../../src/deploy/idm.js';
 import { Chip } from '../../src/sim/chip.js';
+import { devicePreset } from '../../src/device/index.js';
 import type { StageCounters } from '../../src/sim/analog.js';
 import { estimateCost } from '../../src/cost/estimate.js';
 import { defaultComponents } from '../../src/cost/components.js';
@@ -11,7 +12,6 @@ import { Sequential } from '../../src/nn/model.js';
 import { Dense, ReLU, Sign } from '../../src/nn/layers.js';
 import type { Dataset } from '../../src/data/dataset.js';
 import type { HardwareConfig } from '../../src/crossbar/hardware.js';
-import { UserError } from '../../src/errors.js';
 import { idealHardware, mlp, randomData, relativeError, smallCnn } from './fixtures.js';
 
 beforeAll(async () => {
@@ -139,10 +139,20 @@ describe('idm scheme', () => {
     model.dispose();
   });
 
-  it('refuses bit-sliced weights', () => {
+  it('refuses bit-sliced weights, and takes k-bit weights that fit one cell', () => {
     const model = mlp(1);
     const data = randomData([20], 4, 5, 1);
-    expect(() => compile(model, idealHardware({ weightBits: 8 }), { calibration: data, scheme: 'idm' })).toThrowError(UserError);
+    // 32 levels hold 2^(k-1) magnitudes up to k = 6: 8-bit weights need two slices
+    const device = { ...devicePreset('ideal'), levels: 32 };
+    expect(() => compile(model, idealHardware({ device, weightBits: 8 }), { calibration: data, scheme: 'idm' })).toThrowError(/slices/);
+    const d = compile(model, idealHardware({ device, weightBits: 4 }), { calibration: data, scheme: 'idm', analog: noiseless });
+    const conv = compile(model, idealHardware({ device, weightBits: 4 }), { calibration: data, scheme: 'conventional' });
+    const x = tf.tensor(data.x, [data.length, 20]);
+    // the same 4-bit weights on the tiles: the analog chain computes what the conventional deployment does
+    const a = new Chip(d, 1).forward(x).dataSync() as Float32Array;
+    const b = new Chip(conv, 1).forward(x).dataSync() as Float32Array;
+    expect(relativeError(a, b)).toBeLessThan(1e-4);
+    x.dispose();
     model.dispose();
   });
 });

@@ -38,6 +38,23 @@ describe('device presets', () => {
   });
 });
 
+describe('sbt preset (threshold-switching, reconstructed: docs/sources.md section 7)', () => {
+  it('is listed, validates, and its reads stay below the switching thresholds', () => {
+    expect(presetNames()).toContain('sbt');
+    const sbt = validateDevice(devicePreset('sbt'));
+    expect(sbt.threshold).toBeDefined();
+    expect(sbt.readVoltage).toBeLessThan(Math.min(sbt.threshold!.set, -sbt.threshold!.reset));
+    // a V/2 half-select write at NeuroSim's 2 V write voltage must not switch a cell either
+    expect(sbt.threshold!.set).toBeGreaterThan(1);
+    expect(sbt.threshold!.set).toBeLessThan(2);
+  });
+
+  it('a read at or above the threshold is a UserError', () => {
+    expect(() => validateDevice(devicePreset('sbt', { readVoltage: 1.5 }))).toThrowError(/threshold/);
+    expect(() => validateDevice(devicePreset('sbt', { threshold: { set: 1, reset: 1 } }))).toThrowError(UserError);
+  });
+});
+
 describe('programming', () => {
   it('quantises to equally spaced levels', () => {
     const dev = devicePreset('ideal', { gMin: 0, gMax: 3e-6, levels: 4 });

@@ -12,14 +12,14 @@ describe('xbarnet experiment bnn', () => {
     const out = join(tmp, 'quick');
     const r = await cli(['experiment', 'bnn', '--quick', '--networks', 'mlp', '--test', '40', '--out', out], { env, cwd: tmp });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/mlp bnn on binary, faults 5\.00%/);
+    expect(r.stdout).toMatch(/mlp bnn on binary; out: rram, faults 5\.00%/);
     expect(r.stdout).toContain('conventional 8-bit');
     expect(r.stdout).toMatch(/Paper \(reference, not computed\)/);
     const path = join(out, 'result.json');
     expect(existsSync(path)).toBe(true);
     const json = JSON.parse(readFileSync(path, 'utf8')) as { rows: { deployment: string }[]; options: { testSamples: number }; paperClaim: string };
     expect(json.options.testSamples).toBe(40);
-    expect(json.rows.map((row) => row.deployment)).toEqual(['software', 'software', 'bnn-ideal', 'bnn', 'bnn', 'conventional', 'conventional']);
+    expect(json.rows.map((row) => row.deployment)).toEqual(['software', 'software', 'bnn-ideal', 'bnn-exact', 'bnn', 'bnn', 'conventional', 'conventional']);
     expect(json.paperClaim).toMatch(/abstract only/);
   }, 60_000);
 

@@ -6,8 +6,10 @@ import { loadDataset } from '../../src/data/index.js';
 import { compile } from '../../src/deploy/compile.js';
 import { analogStages } from '../../src/deploy/deployment.js';
 import {
-  type BnnResult, buildBnnNetwork, formatBnnTable, idealBnnHardware, resolveBnnOptions, runBnnExperiment,
+  type BnnResult, bnnHardware, buildBnnNetwork, describeDevices, formatBnnTable, idealBnnHardware, resolveBnnOptions, runBnnExperiment,
 } from '../../src/experiments/bnn/index.js';
+import { nonBinaryLayers } from '../../src/deploy/bnn.js';
+import { devicePreset } from '../../src/device/index.js';
 
 let mnist: DatasetSplits;
 beforeAll(async () => {
@@ -31,7 +33,7 @@ describe('bnn experiment', () => {
   it('has a row for every network, model and deployment', () => {
     const keys = result.rows.map((r) => `${r.network}/${r.variant}/${r.deployment}/${r.faultRate}`);
     const expected = (n: string) => [
-      `${n}/float/software/0`, `${n}/bnn/software/0`, `${n}/bnn/bnn-ideal/0`, `${n}/bnn/bnn/0`, `${n}/bnn/bnn/0.2`, `${n}/float/conventional/0`, `${n}/float/conventional/0.2`,
+      `${n}/float/software/0`, `${n}/bnn/software/0`, `${n}/bnn/bnn-ideal/0`, `${n}/bnn/bnn-exact/0`, `${n}/bnn/bnn/0`, `${n}/bnn/bnn/0.2`, `${n}/float/conventional/0`, `${n}/float/conventional/0.2`,
     ];
     expect(keys).toEqual([...expected('mlp'), ...expected('cnn')]);
     for (const r of result.rows.filter((x) => x.deployment === 'bnn' || x.deployment === 'conventional')) expect(r.chipAccuracies).toHaveLength(2);
@@ -49,6 +51,10 @@ describe('bnn experiment', () => {
       if (network === 'mlp') expect(ideal.accuracy.mean).toBe(software.accuracy.mean);
       else expect(Math.abs(ideal.accuracy.mean - software.accuracy.mean)).toBeLessThanOrEqual(1 / 80 + 1e-12);
       const bnn = result.rows.find((r) => r.network === network && r.deployment === 'bnn')!;
+      expect(bnn.device).toBe('binary; out: rram');
+      const exact = result.rows.find((r) => r.network === network && r.deployment === 'bnn-exact')!;
+      expect(exact.device).toBe('binary without variation; out: rram');
+      expect(exact.chipAccuracies).toHaveLength(2);
       // two hidden binary layers end in sense amplifiers, the float classifier in ADCs
       expect([bnn.cells!.senseAmpStages, bnn.cells!.adcStages]).toEqual([2, 1]);
       const conv = result.rows.find((r) => r.network === network && r.deployment === 'conventional')!;
@@ -107,6 +113,29 @@ describe('bnn networks and options', () => {
     float.dispose();
   });
 
+  it('puts the non-binary layers (the float classifier) on the multi-level device, the rest on binary cells', () => {
+    const o = resolveBnnOptions({ seed: 1 });
+    const bnn = buildBnnNetwork({ network: 'mlp', variant: 'bnn', inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
+    const float = buildBnnNetwork({ network: 'mlp', variant: 'float', inputShape: [28, 28, 1], numClasses: 10, seed: 1 });
+    expect(nonBinaryLayers(bnn)).toEqual(['out']);
+    expect(nonBinaryLayers(float)).toEqual(['fc1', 'fc2', 'out']);
+    const hw = bnnHardware(o, 0.01, nonBinaryLayers(bnn));
+    expect(describeDevices(hw)).toBe('binary; out: rram');
+    const d = compile(bnn, hw, { scheme: 'bnn', calibration: take(mnist.train, 8) });
+    const stages = analogStages(d);
+    expect(stages.map((s) => s.device?.name)).toEqual([undefined, undefined, 'rram']);
+    // the fault rate applies to the classifier's cells too
+    expect(stages[2].device!.stuckAtMax).toBe(0.005);
+    // classifier targets on rram's 4..40 uS, binary layers on the binary cells' two states
+    expect(Math.max(...stages[2].mapped.pos[0], ...stages[2].mapped.neg![0]) / devicePreset('rram').gMax).toBeCloseTo(1, 6);
+    expect(Math.min(...stages[2].mapped.pos[0]) / devicePreset('rram').gMin).toBeCloseTo(1, 6);
+    expect(new Set(stages[0].mapped.pos[0]).size).toBe(2);
+    // the old all-binary chip: the float device set to the binary one
+    expect(bnnHardware({ ...o, floatLayerDevice: 'binary' }, 0, ['out']).layers).toBeUndefined();
+    bnn.dispose();
+    float.dispose();
+  });
+
   it.each([
     [{ chips: 0 }, /chips/],
     [{ faults: [1.5] }, /fault rates/],
@@ -114,6 +143,7 @@ describe('bnn networks and options', () => {
     [{ networks: ['resnet'] }, /networks/],
     [{ lastLayer: 'half' }, /last layer/],
     [{ bnnDevice: 'nope' }, /preset/],
+    [{ floatLayerDevice: 'nope' }, /preset/],
   ])('rejects %j', (bad, pattern) => {
     expect(() => resolveBnnOptions({ seed: 1, ...(bad as object) })).toThrow(pattern);
   });

@@ -12,14 +12,15 @@ describe('xbarnet experiment prune-quant', () => {
     const out = join(tmp, 'quick');
     const r = await cli(['experiment', 'prune-quant', '--quick', '--test', '40', '--bits', '4', '--out', out], { env, cwd: tmp });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/sparsity 50\.00%, 4 bits: software/);
+    expect(r.stdout).toMatch(/sparsity 50\.00%, 4 bits, conventional: software/);
+    expect(r.stdout).toMatch(/sparsity 50\.00%, 4 bits, idm: software/);
     expect(r.stdout).toMatch(/Paper \(reference, not computed\)/);
     const path = join(out, 'result.json');
     expect(existsSync(path)).toBe(true);
-    const json = JSON.parse(readFileSync(path, 'utf8')) as { rows: { sparsity: number; bits: number }[]; options: { testSamples: number; granularity: string } };
+    const json = JSON.parse(readFileSync(path, 'utf8')) as { rows: { sparsity: number; bits: number; scheme: string }[]; options: { testSamples: number; granularity: string } };
     expect(json.options.testSamples).toBe(40);
     expect(json.options.granularity).toBe('element');
-    expect(json.rows.map((row) => [row.sparsity, row.bits])).toEqual([[0, 4], [0.5, 4]]);
+    expect(json.rows.map((row) => [row.sparsity, row.bits, row.scheme])).toEqual([[0, 4, 'conventional'], [0, 4, 'idm'], [0.5, 4, 'conventional'], [0.5, 4, 'idm']]);
   }, 60_000);
 
   it('--structured prunes columns', async () => {
@@ -36,6 +37,8 @@ describe('xbarnet experiment prune-quant', () => {
     [['--bits', 'a'], /bit-widths/],
     [['--sparsities', '0,1.5'], /sparsities/],
     [['--chips', '0'], /chips/],
+    [['--schemes', 'conventional,analog'], /schemes/],
+    [['--device', 'sbt-film'], /sbt-film/],
     [['--bogus'], /unknown option/],
   ])('a bad option %j exits 2 with one paragraph', async (args, pattern) => {
     expectUserError(await cli(['experiment', 'prune-quant', ...args], { env, cwd: tmp }), pattern);

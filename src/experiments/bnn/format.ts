@@ -19,6 +19,7 @@ export const PAPER_CLAIM =
 const DEPLOYMENT_LABELS: Readonly<Record<BnnRow['deployment'], string>> = {
   software: 'software',
   'bnn-ideal': 'bnn scheme, ideal device (fold check)',
+  'bnn-exact': 'bnn scheme, exact binary cells (diagnostic)',
   bnn: 'bnn scheme',
   conventional: 'conventional 8-bit',
 };
@@ -57,7 +58,8 @@ export function formatBnnTable(result: BnnResult): string {
     `Accuracy over ${o.chips} chips x ${Object.values(result.data).map((d) => d.test).join('/')} test samples (seed ${o.seed}); ` +
       `${o.epochs} epochs on ${Object.values(result.data).map((d) => d.train).join('/')} training samples, Adam lr ${o.lr}.`,
     `bnn scheme: ${o.bnnDevice} cells (differential pairs), first layer binary weights on ${o.dacBits}-bit DAC pixel inputs, hidden layers 0/V rows ` +
-      `into sense amplifiers (batch norm + sign folded), classifier ${o.lastLayer} with a ${o.adcBits}-bit ADC. ` +
+      `into sense amplifiers (batch norm + sign folded), classifier ${o.lastLayer} with a ${o.adcBits}-bit ADC; ` +
+      `layers whose weights are not +-1 on ${o.floatLayerDevice} cells (analog weights; the device column names them). ` +
       `conventional: the float network on ${o.conventionalDevice} cells, analog weights, ${o.dacBits}-bit DAC / ${o.adcBits}-bit ADC per layer. ` +
       `Faults f: f/2 of the cells stuck at gMin, f/2 at gMax. Energy and latency from chip 0.`,
     `Paper (reference, not computed): ${PAPER_CLAIM}`,

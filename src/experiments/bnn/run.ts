@@ -10,9 +10,10 @@
 import { type EnergyBreakdown, estimateCost } from '../../cost/index.js';
 import type { HardwareConfig } from '../../crossbar/hardware.js';
 import { type DatasetSplits, loadDataset, take } from '../../data/index.js';
+import { nonBinaryLayers } from '../../deploy/bnn.js';
 import { compile } from '../../deploy/compile.js';
 import { type Deployment, analogStages } from '../../deploy/deployment.js';
-import { devicePreset } from '../../device/index.js';
+import { type DeviceModel, devicePreset } from '../../device/index.js';
 import { hashSeed } from '../../engine/index.js';
 import { UserError } from '../../errors.js';
 import { type Sequential, evaluate, fit } from '../../nn/index.js';
@@ -39,6 +40,8 @@ export const BNN_DEFAULTS = {
   lr: 3e-3,
   faults: [0, 0.01, 0.05],
   bnnDevice: 'binary',
+  /** The BNN's non-binary layers (float classifier) on multi-level cells, as a memristive BNN keeps them. */
+  floatLayerDevice: 'rram',
   conventionalDevice: 'rram',
   tile: { rows: 128, cols: 128 },
   dacBits: 8,
@@ -46,7 +49,7 @@ export const BNN_DEFAULTS = {
   calibrationSamples: 256,
 };
 
-export type BnnDeploymentKind = 'software' | 'bnn-ideal' | 'bnn' | 'conventional';
+export type BnnDeploymentKind = 'software' | 'bnn-ideal' | 'bnn-exact' | 'bnn' | 'conventional';
 
 export interface BnnProgress {
   network: BnnNetwork;
@@ -69,6 +72,8 @@ export interface BnnOptions {
   /** Stuck-at fault rates; a rate f puts f/2 of the cells at gMin and f/2 at gMax. */
   faults?: number[];
   bnnDevice?: string;
+  /** Device of the BNN's non-binary crossbar layers (default rram; the bnn device puts them on binary cells too). */
+  floatLayerDevice?: string;
   conventionalDevice?: string;
   tile?: { rows: number; cols: number };
   dacBits?: number;
@@ -162,6 +167,7 @@ export function resolveBnnOptions(opts: BnnOptions): ResolvedBnnOptions {
     lr: opts.lr ?? d.lr,
     faults: opts.faults ?? [...d.faults],
     bnnDevice: opts.bnnDevice ?? d.bnnDevice,
+    floatLayerDevice: opts.floatLayerDevice ?? d.floatLayerDevice,
     conventionalDevice: opts.conventionalDevice ?? d.conventionalDevice,
     tile: opts.tile ?? { ...d.tile },
     dacBits: opts.dacBits ?? d.dacBits,
@@ -190,6 +196,7 @@ export function resolveBnnOptions(opts: BnnOptions): ResolvedBnnOptions {
   if (new Set(r.faults).size !== r.faults.length) throw new UserError(`bnn: a fault rate is listed twice: ${r.faults.join(',')}`, 'give each rate once');
   // unknown presets are UserErrors from devicePreset
   devicePreset(r.bnnDevice);
+  devicePreset(r.floatLayerDevice);
   devicePreset(r.conventionalDevice);
   return r;
 }
@@ -199,10 +206,9 @@ function faultyDevice(name: string, rate: number) {
   return devicePreset(name, { stuckAtMin: rate / 2, stuckAtMax: rate / 2 });
 }
 
-/** Hardware of the bnn deployment: binary cells as differential pairs; the DAC drives the first layer's pixels, the ADC reads the float classifier. */
-export function bnnHardware(o: ResolvedBnnOptions, faultRate: number): HardwareConfig {
+function baseHardware(o: ResolvedBnnOptions, device: DeviceModel): HardwareConfig {
   return {
-    device: faultyDevice(o.bnnDevice, faultRate),
+    device,
     tile: { ...o.tile },
     mapping: 'differential',
     dac: { bits: o.dacBits, mode: 'amplitude', percentile: 1 },
@@ -211,16 +217,45 @@ export function bnnHardware(o: ResolvedBnnOptions, faultRate: number): HardwareC
   };
 }
 
+/**
+ * Hardware of the bnn deployment: binary cells as differential pairs for the +-1 layers; the
+ * non-binary layers `floatLayers` (the float classifier) on `floatLayerDevice` cells (a per-layer
+ * device, `hardware.layers`), the same fault rate everywhere. The DAC drives the first layer's
+ * pixels, the ADC reads the float classifier.
+ */
+export function bnnHardware(o: ResolvedBnnOptions, faultRate: number, floatLayers: string[] = []): HardwareConfig {
+  const hw = baseHardware(o, faultyDevice(o.bnnDevice, faultRate));
+  if (floatLayers.length === 0 || o.floatLayerDevice === o.bnnDevice) return hw;
+  const device = faultyDevice(o.floatLayerDevice, faultRate);
+  return { ...hw, layers: Object.fromEntries(floatLayers.map((name) => [name, { device }])) };
+}
+
 /** The 8-bit conventional baseline: analog weights on multi-level cells, DAC and ADC around every layer. */
 export function conventionalHardware(o: ResolvedBnnOptions, faultRate: number): HardwareConfig {
-  return { ...bnnHardware(o, faultRate), device: faultyDevice(o.conventionalDevice, faultRate) };
+  return baseHardware(o, faultyDevice(o.conventionalDevice, faultRate));
+}
+
+/** `binary; out: rram`: the hardware's device, then each layer on another device. */
+export function describeDevices(hw: HardwareConfig): string {
+  const own = Object.entries(hw.layers ?? {}).filter(([, l]) => l.device).map(([name, l]) => `${name}: ${l.device!.name}`);
+  return [hw.device.name, ...own].join('; ');
+}
+
+/**
+ * The diagnostic between the fold check and the real chip: binary cells without programming
+ * variation, read noise or faults, the non-binary layers on their real (varying) device. What it
+ * loses against the software BNN is the multi-level layers' share; the rest of the bnn rows' loss
+ * is the binary cells' variation.
+ */
+export function exactBinaryCellsHardware(o: ResolvedBnnOptions, floatLayers: string[]): HardwareConfig {
+  const exact = devicePreset(o.bnnDevice, { name: `${o.bnnDevice} without variation`, programming: { kind: 'none' }, readNoise: { kind: 'none' } });
+  return { ...bnnHardware(o, 0, floatLayers), device: exact };
 }
 
 /** The fold check: every non-ideality off and 24-bit converters, so only the fold itself could change an output. */
 export function idealBnnHardware(o: ResolvedBnnOptions): HardwareConfig {
   return {
-    ...bnnHardware(o, 0),
-    device: devicePreset('ideal'),
+    ...baseHardware(o, devicePreset('ideal')),
     dac: { bits: 24, mode: 'amplitude', percentile: 1 },
     adc: { bits: 24, range: 'calibrated', percentile: 1 },
   };
@@ -265,7 +300,7 @@ function deployRow(model: Sequential, data: DatasetSplits, software: number, job
   const accs = chips.map((c) => c.accuracy);
   const row: BnnRow = {
     network: job.network, networkLabel: describeBnnNetwork(job.network), variant: job.variant, deployment: job.deployment,
-    device: job.hw.device.name, faultRate: job.faultRate, accuracy: meanStd(accs), chipAccuracies: accs, softwareAccuracy: software,
+    device: describeDevices(job.hw), faultRate: job.faultRate, accuracy: meanStd(accs), chipAccuracies: accs, softwareAccuracy: software,
     cells: deploymentCells(d),
     // the fold check's 24-bit converters price nothing real: no energy or latency for it
     ...(job.deployment !== 'bnn-ideal' && { energy: report.totals.energy, latency: report.totals.latency }),
@@ -324,9 +359,11 @@ export async function runBnnExperiment(opts: BnnOptions): Promise<BnnResult> {
       }
       const bnn = trained.bnn!;
       const float = trained.float!;
+      const floatLayers = nonBinaryLayers(bnn.model);
       const jobs: Deploy[] = [
         { network, variant: 'bnn', deployment: 'bnn-ideal', faultRate: 0, hw: idealBnnHardware(o), chips: 1 },
-        ...o.faults.map((f): Deploy => ({ network, variant: 'bnn', deployment: 'bnn', faultRate: f, hw: bnnHardware(o, f), chips: o.chips })),
+        { network, variant: 'bnn', deployment: 'bnn-exact', faultRate: 0, hw: exactBinaryCellsHardware(o, floatLayers), chips: o.chips },
+        ...o.faults.map((f): Deploy => ({ network, variant: 'bnn', deployment: 'bnn', faultRate: f, hw: bnnHardware(o, f, floatLayers), chips: o.chips })),
         ...o.faults.map((f): Deploy => ({ network, variant: 'float', deployment: 'conventional', faultRate: f, hw: conventionalHardware(o, f), chips: o.chips })),
       ];
       for (const job of jobs) {

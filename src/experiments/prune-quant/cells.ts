@@ -2,8 +2,8 @@
  * Memristor counts of a deployment, read from its mapped matrices (the conductance targets each
  * analog stage programs). On a differential pair a weight of zero leaves both cells at gMin, so a
  * pruned weight needs no programmed cell; a crossbar column is freed only if the deployment drops
- * it, which ours does not (the compiler maps every output unit): we report the columns whose
- * weights are all zero, i.e. what a column-dropping deployment could free, beside the tiles used.
+ * it (`hardware.dropZeroColumns`): we report the columns whose weights are all zero and how many of
+ * them the deployment left off the crossbars, beside the tiles used.
  */
 import { type Deployment, analogStages } from '../../deploy/deployment.js';
 
@@ -20,8 +20,10 @@ export interface CellCount {
   nonZeroCells: number;
   /** Logical output columns (one differential pair of physical columns per slice). */
   columns: number;
-  /** Logical output columns whose weights are all zero (freeable if the deployment dropped them). */
+  /** Logical output columns whose weights are all zero (dropped ones included). */
   zeroColumns: number;
+  /** Of those, the columns the deployment left off the crossbars (`hardware.dropZeroColumns`). */
+  droppedColumns: number;
   /** Tiles the deployment uses (pruned columns are still mapped). */
   tiles: number;
   /** Physical cells in those tiles. */
@@ -32,7 +34,7 @@ export function countCells(d: Deployment): CellCount {
   const { rows, cols } = d.hardware.tile;
   // targets are float32: compare with gMin as float32 stores it
   const gMin = Math.fround(d.hardware.device.gMin);
-  const out: CellCount = { weights: 0, nonZeroWeights: 0, slices: 0, cells: 0, nonZeroCells: 0, columns: 0, zeroColumns: 0, tiles: 0, tileCells: 0 };
+  const out: CellCount = { weights: 0, nonZeroWeights: 0, slices: 0, cells: 0, nonZeroCells: 0, columns: 0, zeroColumns: 0, droppedColumns: 0, tiles: 0, tileCells: 0 };
   for (const s of analogStages(d)) {
     const m = s.mapped;
     const { K, N } = m;
@@ -40,7 +42,11 @@ export function countCells(d: Deployment): CellCount {
     out.slices = Math.max(out.slices, m.slices);
     out.tiles += s.plan.tiles;
     out.tileCells += s.plan.tiles * rows * cols;
-    out.columns += N;
+    // columns left off the crossbars (hardware.dropZeroColumns) are all-zero columns of the layer
+    const dropped = s.columnMap ? s.columnMap.outputs - N : 0;
+    out.columns += N + dropped;
+    out.zeroColumns += dropped;
+    out.droppedColumns += dropped;
     const colNonZero = new Uint8Array(N);
     for (let i = 0; i < K * N; i++) {
       if (m.quantizedWeights[i] !== 0) {

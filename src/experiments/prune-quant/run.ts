@@ -3,8 +3,11 @@
  * Cogn. Neurodyn. 18:233-245, 2024 (docs/sources.md section 7: abstract only). LeNet-5 on MNIST is
  * trained in float once; for each sparsity it is fine-tuned under gradual magnitude pruning (Zhu &
  * Gupta 2017 cubic schedule), and for each weight bit-width the pruned network is fine-tuned
- * quantization-aware; each (sparsity, bits) network is deployed with the conventional scheme on
- * RRAM crossbars holding k-bit weights and run on N simulated chips.
+ * quantization-aware; each (sparsity, bits) network is deployed on crossbars holding k-bit weights
+ * with each scheme of `schemes` and run on N simulated chips: `conventional` (ADC, digital ReLU and
+ * max-pool, DAC between layers) and `idm`, which stands for the paper's circuit units (the crossbar as
+ * in-memory computing unit driving an analog activation unit and an analog max-pooling unit, no
+ * converters between layers; docs/idm.md gives their circuit and cost model).
  *
  * Weight mapping (one rule for every k): k-bit weights on a mid-tread grid, levels q s / (2^(k-1) - 1)
  * for q in [-(2^(k-1) - 1), 2^(k-1) - 1] (2^k - 1 values, zero included so pruned weights stay zero),
@@ -12,10 +15,12 @@
  * conductance levels, the other cell at gMin. When 2^(k-1) exceeds the device's levels the magnitude is
  * bit-sliced over ceil((k - 1) / floor(log2 levels)) pairs (`sliceLayout`). k = 1: +-s on the mid-rise
  * grid (pruned weights kept at 0), deployed as weightBits 2 (magnitude one bit: gMin or gMax).
- * The SBT device has no published parameters (docs/sources.md section 7): the `rram` preset stands in.
+ * Device: the `sbt` preset (threshold-switching; values reconstructed, docs/sources.md section 7).
+ * All-zero output columns (pruned filters/units) are left off the crossbars (`dropZeroColumns`).
  */
 import { type EnergyBreakdown, estimateCost } from '../../cost/index.js';
 import type { HardwareConfig } from '../../crossbar/hardware.js';
+import { sliceLayout } from '../../crossbar/mapping.js';
 import { type DatasetSplits, loadDataset, take } from '../../data/index.js';
 import { compile } from '../../deploy/compile.js';
 import { devicePreset } from '../../device/index.js';
@@ -48,12 +53,25 @@ export const PRUNE_QUANT_DEFAULTS = {
   batchSize: 64,
   lr: 3e-3,
   fineTuneLr: 1e-3,
-  device: 'rram',
+  /** The paper's device (reconstructed preset, src/device/presets.ts). */
+  device: 'sbt',
+  /** Leave all-zero columns (pruned filters/units) off the crossbars. */
+  dropZeroColumns: true,
+  /**
+   * Deployments of every network: 'conventional' (ADC, digital ReLU and max-pool, DAC between layers) and
+   * 'idm', which stands for the paper's circuit units: the crossbar (in-memory computing unit) drives an
+   * analog activation unit and an analog max-pooling unit, converters only at the network's ends.
+   */
+  schemes: ['conventional', 'idm'] as PruneQuantScheme[],
   tile: { rows: 128, cols: 128 },
   dacBits: 8,
   adcBits: 8,
   calibrationSamples: 128,
 };
+
+/** Deployment schemes the experiment compares (see `schemes` in the defaults). */
+export type PruneQuantScheme = 'conventional' | 'idm';
+export const PRUNE_QUANT_SCHEMES: readonly PruneQuantScheme[] = ['conventional', 'idm'];
 
 export interface PruneQuantProgress {
   stage: 'data' | 'train' | 'prune' | 'quantize' | 'deploy';
@@ -81,6 +99,10 @@ export interface PruneQuantOptions {
   lr?: number;
   fineTuneLr?: number;
   device?: string;
+  /** Leave all-zero output columns off the crossbars (default true). */
+  dropZeroColumns?: boolean;
+  /** Deployment schemes, each network deployed with each (default conventional and idm). */
+  schemes?: PruneQuantScheme[];
   tile?: { rows: number; cols: number };
   dacBits?: number;
   adcBits?: number;
@@ -95,6 +117,8 @@ export interface PruneQuantOptions {
 export type ResolvedPruneQuantOptions = Omit<Required<PruneQuantOptions>, 'onProgress' | 'data' | 'env' | 'dataDir'> & { dataDir?: string };
 
 export interface PruneQuantRow {
+  /** Deployment scheme: conventional, or idm (the analog activation and max-pooling units). */
+  scheme: PruneQuantScheme;
   /** Requested sparsity. */
   sparsity: number;
   /** Achieved: exactly-zero effective weights / weights (sparsity report, after quantization). */
@@ -121,6 +145,8 @@ export interface PruneQuantResult {
   /** Software accuracy after pruning fine-tune (float weights), per sparsity. */
   prunedAccuracy: { sparsity: number; accuracy: number; achievedSparsity: number }[];
   rows: PruneQuantRow[];
+  /** Deployments not built, with why (idm with bit-sliced weights). */
+  skipped: { scheme: PruneQuantScheme; sparsity: number; bits: number; reason: string }[];
   paperClaim: string;
   seconds: number;
 }
@@ -150,6 +176,8 @@ export function resolvePruneQuantOptions(opts: PruneQuantOptions): ResolvedPrune
     lr: opts.lr ?? d.lr,
     fineTuneLr: opts.fineTuneLr ?? d.fineTuneLr,
     device: opts.device ?? d.device,
+    dropZeroColumns: opts.dropZeroColumns ?? d.dropZeroColumns,
+    schemes: opts.schemes ?? [...d.schemes],
     tile: opts.tile ?? { ...d.tile },
     dacBits: opts.dacBits ?? d.dacBits,
     adcBits: opts.adcBits ?? d.adcBits,
@@ -165,6 +193,9 @@ export function resolvePruneQuantOptions(opts: PruneQuantOptions): ResolvedPrune
     throw new UserError(`prune-quant: weight bits must be whole numbers from 1 to 8, got ${JSON.stringify(r.bits)}`, 'e.g. --bits 8,4,2');
   }
   if (new Set(r.bits).size !== r.bits.length) throw new UserError(`prune-quant: a bit-width is listed twice: ${r.bits.join(',')}`, 'give each bit-width once');
+  if (!Array.isArray(r.schemes) || r.schemes.length === 0 || !r.schemes.every((x) => PRUNE_QUANT_SCHEMES.includes(x)) || new Set(r.schemes).size !== r.schemes.length) {
+    throw new UserError(`prune-quant: schemes must be distinct names among ${PRUNE_QUANT_SCHEMES.join(', ')}, got ${JSON.stringify(r.schemes)}`, 'e.g. --schemes conventional,idm');
+  }
   if (!GRANULARITIES.includes(r.granularity)) {
     throw new UserError(`prune-quant: granularity must be one of ${GRANULARITIES.join(', ')}, got ${JSON.stringify(r.granularity)}`, 'use --structured for column pruning');
   }
@@ -197,6 +228,7 @@ export function pruneQuantHardware(o: ResolvedPruneQuantOptions, bits: number): 
     tile: { ...o.tile },
     mapping: 'differential',
     weightBits: hardwareWeightBits(bits),
+    dropZeroColumns: o.dropZeroColumns,
     dac: { bits: o.dacBits, mode: 'amplitude', percentile: 1 },
     adc: { bits: o.adcBits, range: 'calibrated', percentile: 1 },
     wireResistance: 0,
@@ -235,7 +267,7 @@ export async function runPruneQuantExperiment(opts: PruneQuantOptions): Promise<
   progress({ stage: 'data', message: `MNIST: ${data.train.length} training and ${data.test.length} test samples` });
   const result: PruneQuantResult = {
     options: { ...o, dataInjected: opts.data !== undefined }, data: { train: data.train.length, test: data.test.length },
-    floatAccuracy: NaN, prunedAccuracy: [], rows: [], paperClaim: PAPER_CLAIM, seconds: 0,
+    floatAccuracy: NaN, prunedAccuracy: [], rows: [], skipped: [], paperClaim: PAPER_CLAIM, seconds: 0,
   };
   const fitOpts = (epochs: number, lr: number, label: string) => ({
     epochs, batchSize: o.batchSize, optimizer: { type: 'adam' as const, lr }, seed: hashSeed(o.seed, 'fit', label), progress: false,
@@ -270,22 +302,33 @@ export async function runPruneQuantExperiment(opts: PruneQuantOptions): Promise<
             await fit(q, data.train, fitOpts(o.quantEpochs, o.fineTuneLr, `quant-${sparsity}-${bits}`));
             const software = (await evaluate(q, data.test)).accuracy;
             const report = sparsityReport(q);
-            const t = performance.now();
-            const d = compile(q, pruneQuantHardware(o, bits), { scheme: 'conventional', calibration, calibrationSamples: calibration.length });
-            const chips = Array.from({ length: o.chips }, (_, chip) => runChip(d, data.test, chip, { chips: [chip], seed: chipSeed }));
-            const cost = estimateCost(d, chips[0].counters, chips[0].samples);
-            const accs = chips.map((c) => c.accuracy);
-            const row: PruneQuantRow = {
-              sparsity, achievedSparsity: report.sparsity, bits, levels: largestTensorLevels(q), softwareAccuracy: software,
-              accuracy: meanStd(accs), chipAccuracies: accs, cells: countCells(d), energy: cost.totals.energy,
-              latency: cost.totals.latency, power: cost.totals.energy.total * cost.totals.inferencesPerSecond.sequential,
-            };
-            result.rows.push(row);
-            progress({
-              stage: 'deploy',
-              message: `sparsity ${pct(sparsity)}, ${bits} bits: software ${pct(software)}, chips ${pct(row.accuracy.mean)}; ` +
-                `${row.cells.nonZeroCells} non-zero cells of ${row.cells.cells}, ${(row.energy.total * 1e9).toPrecision(3)} nJ/inference (${((performance.now() - t) / 1000).toFixed(1)} s)`,
-            });
+            for (const scheme of o.schemes) {
+              const hw = pruneQuantHardware(o, bits);
+              const slices = sliceLayout(hw).slices;
+              if (scheme === 'idm' && slices > 1) {
+                // an analog chain has no shift-add to recombine bit slices (src/deploy/idm.ts)
+                const why = `${bits}-bit weights need ${slices} slices on ${o.device}'s ${hw.device.levels} levels`;
+                result.skipped.push({ scheme, sparsity, bits, reason: why });
+                progress({ stage: 'deploy', message: `sparsity ${pct(sparsity)}, ${bits} bits, ${scheme}: skipped (${why})` });
+                continue;
+              }
+              const t = performance.now();
+              const d = compile(q, hw, { scheme, calibration, calibrationSamples: calibration.length });
+              const chips = Array.from({ length: o.chips }, (_, chip) => runChip(d, data.test, chip, { chips: [chip], seed: chipSeed }));
+              const cost = estimateCost(d, chips[0].counters, chips[0].samples);
+              const accs = chips.map((c) => c.accuracy);
+              const row: PruneQuantRow = {
+                scheme, sparsity, achievedSparsity: report.sparsity, bits, levels: largestTensorLevels(q), softwareAccuracy: software,
+                accuracy: meanStd(accs), chipAccuracies: accs, cells: countCells(d), energy: cost.totals.energy,
+                latency: cost.totals.latency, power: cost.totals.energy.total * cost.totals.inferencesPerSecond.sequential,
+              };
+              result.rows.push(row);
+              progress({
+                stage: 'deploy',
+                message: `sparsity ${pct(sparsity)}, ${bits} bits, ${scheme}: software ${pct(software)}, chips ${pct(row.accuracy.mean)}; ` +
+                  `${row.cells.nonZeroCells} non-zero cells of ${row.cells.cells}, ${(row.energy.total * 1e9).toPrecision(3)} nJ/inference (${((performance.now() - t) / 1000).toFixed(1)} s)`,
+              });
+            }
           } finally {
             q.dispose();
           }

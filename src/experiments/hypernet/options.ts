@@ -1,0 +1,178 @@
+/**
+ * Options of the hypernetwork experiment (issue 7; docs/hypernet-experiment.md): defaults, checks
+ * (every mistake a UserError), and the hardware every deployment of the run uses.
+ */
+import type { HardwareConfig } from '../../crossbar/hardware.js';
+import type { DatasetSplits } from '../../data/index.js';
+import { devicePreset } from '../../device/index.js';
+import { UserError } from '../../errors.js';
+import { GENOTYPES } from '../../nn/darts/index.js';
+
+/**
+ * Defaults sized for the 2-core machine (our choices; the paper trains full-size networks for its
+ * own schedule). Network C 8, 5 cells on 32x32 CIFAR-10: measured ~19 ms/image to train DARTS_V1 /
+ * DARTS_V2 and ~32 ms PDARTS (docs/darts.md), ~25 % more under quantization-aware training, so
+ * 2000 images x 4 epochs + 1 QAT epoch take ~12 minutes for the three genotypes; the chip
+ * simulation takes ~0.1-0.5 s per image and deployment, hence 200 test images on 3 chips. Adam (Kingma & Ba,
+ * ICLR 2015) at 3e-3 with cosine annealing (Loshchilov & Hutter, ICLR 2017) as the other experiments'
+ * rate; QAT at a third of it. Augmentation: random flip and 4-pixel shifted crop (He et al., CVPR
+ * 2016), the CIFAR recipe DARTS also trains with. 8-bit weights, activations, DAC and ADC (issue 7).
+ * DARTS' full evaluation size is C 36, 20 cells (Liu et al., ICLR 2019): `--C 36 --cells 20`, far
+ * beyond this machine (docs/darts.md: 3.3 M parameters, out of wasm memory above small batches).
+ */
+export const HYPERNET_DEFAULTS = {
+  genotypes: ['DARTS_V1', 'DARTS_V2', 'PDARTS'],
+  C: 8,
+  cells: 5,
+  chips: 3,
+  testSamples: 200,
+  trainSamples: 2000,
+  epochs: 4,
+  quantEpochs: 1,
+  batchSize: 32,
+  lr: 3e-3,
+  fineTuneLr: 1e-3,
+  augment: true,
+  weightBits: 8,
+  activationBits: 8,
+  device: 'rram',
+  tile: { rows: 128, cols: 128 },
+  dacBits: 8,
+  adcBits: 8,
+  calibrationSamples: 64,
+};
+
+export interface HypernetProgress {
+  genotype?: string;
+  stage: 'data' | 'train' | 'quantize' | 'deploy';
+  message: string;
+}
+
+export interface HypernetOptions {
+  seed: number;
+  /** Published genotype names (DARTS_V1, DARTS_V2, PDARTS). */
+  genotypes?: string[];
+  /** Initial channels. */
+  C?: number;
+  /** Number of cells (reductions at 1/3 and 2/3). */
+  cells?: number;
+  chips?: number;
+  testSamples?: number;
+  trainSamples?: number;
+  /** Float training epochs. */
+  epochs?: number;
+  /** Quantization-aware fine-tuning epochs. */
+  quantEpochs?: number;
+  batchSize?: number;
+  lr?: number;
+  fineTuneLr?: number;
+  augment?: boolean;
+  weightBits?: number;
+  activationBits?: number;
+  device?: string;
+  tile?: { rows: number; cols: number };
+  dacBits?: number;
+  adcBits?: number;
+  calibrationSamples?: number;
+  dataDir?: string;
+  /** Folder for trained models (reruns with the same training options load them); none: no cache. */
+  cacheDir?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Splits to use instead of loading CIFAR-10 (tests). */
+  data?: DatasetSplits;
+  onProgress?: (p: HypernetProgress) => void;
+}
+
+export type ResolvedHypernetOptions = Omit<Required<HypernetOptions>, 'onProgress' | 'data' | 'env' | 'dataDir' | 'cacheDir'> & {
+  dataDir?: string;
+  cacheDir?: string;
+};
+
+function checkInt(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): void {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new UserError(
+      `hypernet: '${name}' must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, got ${JSON.stringify(v)}`,
+      `e.g. --${name} ${Math.max(min, Math.min(max, HINT[name] ?? min + 1))}`,
+    );
+  }
+}
+
+const HINT: Record<string, number> = { C: 8, cells: 5, chips: 3, test: 200, train: 2000, epochs: 4, seed: 1 };
+
+export function resolveHypernetOptions(opts: HypernetOptions): ResolvedHypernetOptions {
+  const d = HYPERNET_DEFAULTS;
+  const r: ResolvedHypernetOptions = {
+    seed: opts.seed,
+    genotypes: opts.genotypes ?? [...d.genotypes],
+    C: opts.C ?? d.C,
+    cells: opts.cells ?? d.cells,
+    chips: opts.chips ?? d.chips,
+    testSamples: opts.testSamples ?? d.testSamples,
+    trainSamples: opts.trainSamples ?? d.trainSamples,
+    epochs: opts.epochs ?? d.epochs,
+    quantEpochs: opts.quantEpochs ?? d.quantEpochs,
+    batchSize: opts.batchSize ?? d.batchSize,
+    lr: opts.lr ?? d.lr,
+    fineTuneLr: opts.fineTuneLr ?? d.fineTuneLr,
+    augment: opts.augment ?? d.augment,
+    weightBits: opts.weightBits ?? d.weightBits,
+    activationBits: opts.activationBits ?? d.activationBits,
+    device: opts.device ?? d.device,
+    tile: opts.tile ?? { ...d.tile },
+    dacBits: opts.dacBits ?? d.dacBits,
+    adcBits: opts.adcBits ?? d.adcBits,
+    calibrationSamples: opts.calibrationSamples ?? d.calibrationSamples,
+    ...(opts.dataDir !== undefined && { dataDir: opts.dataDir }),
+    ...(opts.cacheDir !== undefined && { cacheDir: opts.cacheDir }),
+  };
+  checkInt('seed', r.seed, 0, 2 ** 32 - 1);
+  const known = Object.keys(GENOTYPES);
+  if (!Array.isArray(r.genotypes) || r.genotypes.length === 0) {
+    throw new UserError('hypernet: give at least one genotype', `e.g. --genotypes ${known.join(',')}`);
+  }
+  for (const g of r.genotypes) {
+    if (!known.includes(g)) throw new UserError(`hypernet: unknown genotype '${g}'`, `published genotypes: ${known.join(', ')}`);
+  }
+  if (new Set(r.genotypes).size !== r.genotypes.length) throw new UserError(`hypernet: a genotype is listed twice: ${r.genotypes.join(',')}`, 'give each genotype once');
+  // factorized reduce halves C: C must be even; every cell doubles it at most twice
+  checkInt('C', r.C, 2, 64);
+  if (r.C % 2 !== 0) throw new UserError(`hypernet: 'C' must be even (a factorized reduce splits C channels in halves), got ${r.C}`, 'e.g. --C 8');
+  checkInt('cells', r.cells, 3, 20);
+  checkInt('chips', r.chips, 1, 100);
+  checkInt('test', r.testSamples, 1);
+  checkInt('train', r.trainSamples, 1);
+  checkInt('epochs', r.epochs, 1, 1000);
+  checkInt('quant-epochs', r.quantEpochs, 1, 1000);
+  checkInt('batch-size', r.batchSize, 1, 4096);
+  checkInt('weight-bits', r.weightBits, 2, 8);
+  checkInt('activation-bits', r.activationBits, 2, 16);
+  checkInt('dac-bits', r.dacBits, 1, 24);
+  checkInt('adc-bits', r.adcBits, 1, 24);
+  checkInt('calibration-samples', r.calibrationSamples, 1);
+  for (const [name, v] of [['lr', r.lr], ['fine-tune-lr', r.fineTuneLr]] as const) {
+    if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) throw new UserError(`hypernet: '${name}' must be a positive number, got ${JSON.stringify(v)}`, 'e.g. 0.003');
+  }
+  if (typeof r.augment !== 'boolean') throw new UserError(`hypernet: 'augment' must be true or false, got ${JSON.stringify(r.augment)}`, 'e.g. augment: false');
+  if (!r.tile || !Number.isInteger(r.tile.rows) || !Number.isInteger(r.tile.cols) || r.tile.rows < 1 || r.tile.cols < 1) {
+    throw new UserError(`hypernet: tile must be whole rows and columns, got ${JSON.stringify(r.tile)}`, 'e.g. 128x128');
+  }
+  devicePreset(r.device); // unknown presets are UserErrors
+  return r;
+}
+
+/**
+ * RRAM crossbars holding the 8-bit weights on differential pairs (bit-sliced where the device has
+ * fewer levels), a DAC before and an ADC after every crossbar layer, both calibrated to the max of
+ * the calibration inputs / currents. The same hardware for individual and hypernetwork deployments.
+ */
+export function hypernetHardware(o: ResolvedHypernetOptions): HardwareConfig {
+  return {
+    device: devicePreset(o.device),
+    tile: { ...o.tile },
+    mapping: 'differential',
+    weightBits: o.weightBits,
+    dac: { bits: o.dacBits, mode: 'amplitude', percentile: 1 },
+    adc: { bits: o.adcBits, range: 'calibrated', percentile: 1 },
+    wireResistance: 0,
+  };
+}
