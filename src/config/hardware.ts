@@ -99,6 +99,7 @@ export const DeviceConfigSchema = z.preprocess(
 export const MAPPINGS = ['differential', 'offset'] as const;
 export const DAC_MODES = ['amplitude', 'bit-serial'] as const;
 export const ADC_RANGES = ['calibrated', 'fixed'] as const;
+export const WEIGHT_SCALES = ['matrix', 'column'] as const;
 
 /**
  * Crossbar hardware. Defaults (issue 3): the `rram` preset, 128 x 128 tiles (the ISAAC crossbar
@@ -116,6 +117,11 @@ export const HardwareConfigSchema = z.strictObject({
   cellBits: positiveInt().optional(),
   /** Leave all-zero output columns (structured pruning) off the crossbars; their outputs are the bias. */
   dropZeroColumns: z.boolean({ error: 'expected true or false' }).optional(),
+  /**
+   * Conductance full scale per layer matrix ('matrix': one wMax = max |w|) or per output column
+   * ('column': each column's own max |w|, its readout rescaled digitally after the ADC). Absent = 'matrix'.
+   */
+  weightScale: z.enum(WEIGHT_SCALES).optional(),
   dac: z
     .strictObject({ bits: positiveInt().default(8), mode: z.enum(DAC_MODES).default('amplitude'), percentile: fraction().default(1) })
     .prefault({}),
@@ -189,6 +195,7 @@ export function hardwareFromConfig(hw: HardwareSection): HardwareConfig {
     weightBits: hw.weightBits,
     cellBits: hw.cellBits,
     ...(hw.dropZeroColumns !== undefined && { dropZeroColumns: hw.dropZeroColumns }),
+    ...(hw.weightScale !== undefined && { weightScale: hw.weightScale }),
     dac: { ...hw.dac },
     adc: { ...hw.adc },
     wireResistance: hw.wireResistance,

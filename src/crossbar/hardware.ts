@@ -58,6 +58,13 @@ export interface HardwareConfig {
    * their outputs are the bias (or zero), supplied digitally. Conventional scheme. Default false.
    */
   dropZeroColumns?: boolean;
+  /**
+   * Conductance full scale: 'matrix' maps a layer's whole matrix with one wMax = max |w|; 'column'
+   * maps every output column with its own wMax_j = max_i |w_ij| over the full conductance range and
+   * multiplies the column's readout by wMax_j / wMax digitally after the ADC (an amplifier gain
+   * where the output stays analog). Default 'matrix'.
+   */
+  weightScale?: 'matrix' | 'column';
   /** Wire resistance per cell segment (ohm); 0 = no IR drop. */
   wireResistance: number;
 }
@@ -137,6 +144,9 @@ export function validateHardware(hw: HardwareConfig): HardwareConfig {
     if (2 ** hw.cellBits > hw.device.levels) {
       bad(`cellBits ${hw.cellBits} needs ${2 ** hw.cellBits} levels but device '${hw.device.name}' has ${hw.device.levels}`, 'lower cellBits');
     }
+  }
+  if (hw.weightScale !== undefined && hw.weightScale !== 'matrix' && hw.weightScale !== 'column') {
+    bad(`weightScale must be 'matrix' or 'column', got '${String(hw.weightScale)}'`, "'matrix' (one full scale per layer) or 'column' (one per output column)");
   }
   if (!(hw.wireResistance >= 0)) bad(`wireResistance must be >= 0 ohm, got ${hw.wireResistance}`, 'e.g. 2.82 (MNSIM default) or 0');
   for (const name of Object.keys(hw.layers ?? {})) {

@@ -22,6 +22,11 @@ export interface MappedMatrix {
   ref: number | undefined;
   /** The weights the mapping represents exactly (after weight quantisation), [K * N]. */
   quantizedWeights: Float32Array;
+  /**
+   * `hardware.weightScale: 'column'`: column j is mapped with its own full scale wMax_j and its
+   * readout is multiplied by columnScale[j] = wMax_j / wMax after conversion; undefined = one scale.
+   */
+  columnScale?: Float32Array;
 }
 
 /** Slices and bits per cell implied by the hardware; analog weights: one slice. */
@@ -33,11 +38,38 @@ export function sliceLayout(hw: HardwareConfig): { slices: number; cellBits: num
   return { slices: Math.ceil(magBits / cellBits), cellBits, magBits };
 }
 
+/**
+ * Conductance targets of W [K, N] (row-major). `hw.weightScale` 'matrix' (default): one full scale
+ * wMax = max |w| (or `wMaxOverride`) for the whole matrix. 'column': every column j is stretched to
+ * the full scale (w_ij wMax / wMax_j with wMax_j = max_i |w_ij|), so a column of small weights uses
+ * the whole conductance range instead of a fraction of it, and `columnScale[j]` = wMax_j / wMax
+ * undoes the stretch digitally; weight quantisation then has one step per column.
+ */
 export function mapMatrix(w: Float32Array, K: number, N: number, hw: HardwareConfig, wMaxOverride?: number): MappedMatrix {
   if (w.length !== K * N) throw new Error(`mapMatrix: ${w.length} weights for a ${K}x${N} matrix`);
   let wMax = wMaxOverride ?? 0;
   if (wMaxOverride === undefined) for (let i = 0; i < w.length; i++) wMax = Math.max(wMax, Math.abs(w[i]));
   if (wMax === 0) wMax = 1; // an all-zero matrix: any scale represents it
+  if ((hw.weightScale ?? 'matrix') === 'matrix') return mapScaled(w, K, N, hw, wMax);
+  if (wMaxOverride !== undefined) throw new Error('mapMatrix: a wMax override and per-column scales exclude each other');
+  const colMax = new Float32Array(N);
+  for (let i = 0; i < K * N; i++) colMax[i % N] = Math.max(colMax[i % N], Math.abs(w[i]));
+  const columnScale = new Float32Array(N);
+  const stretch = new Float64Array(N);
+  for (let j = 0; j < N; j++) {
+    // an all-zero column: any scale represents it
+    columnScale[j] = colMax[j] > 0 ? colMax[j] / wMax : 1;
+    stretch[j] = colMax[j] > 0 ? wMax / colMax[j] : 1;
+  }
+  const stretched = new Float32Array(K * N);
+  for (let i = 0; i < K * N; i++) stretched[i] = w[i] * stretch[i % N];
+  const m = mapScaled(stretched, K, N, hw, wMax);
+  for (let i = 0; i < K * N; i++) m.quantizedWeights[i] *= columnScale[i % N];
+  return { ...m, columnScale };
+}
+
+/** The mapping of W with full scale wMax (|w| = wMax: the largest conductance difference). */
+function mapScaled(w: Float32Array, K: number, N: number, hw: HardwareConfig, wMax: number): MappedMatrix {
   const { gMin, gMax } = hw.device;
   const dG = gMax - gMin;
   const { slices, cellBits, magBits } = sliceLayout(hw);

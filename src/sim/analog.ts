@@ -108,6 +108,19 @@ function startWith(out: Float32Array, bias: Float32Array | undefined): void {
   for (let filled = bias.length; filled < out.length; filled *= 2) out.copyWithin(filled, 0, Math.min(filled, out.length - filled));
 }
 
+/**
+ * Per-column conductance scales (`MappedMatrix.columnScale`): acc[..., j] = acc[..., j] * scale[j]
+ * + bias[j], the digital gain after the ADC that undoes each column's stretch to the full range.
+ */
+function rescaleColumns(acc: Float32Array, scale: Float32Array, bias: Float32Array | undefined): void {
+  const n = scale.length;
+  if (acc.length % n !== 0) throw new Error(`column scales of ${n} for ${acc.length} outputs`);
+  for (let e = 0, j = 0; e < acc.length; e++) {
+    acc[e] = acc[e]! * scale[j]! + (bias ? bias[j]! : 0);
+    if (++j === n) j = 0;
+  }
+}
+
 /** The part of an input (volts) a block's operand reads: its rows (dense) or its input channels (conv). */
 function blockInput(geometry: MvmGeometry, v: tf.Tensor, op: Operand, r0: number, r1: number): tf.Tensor {
   const [c0, c1] = geometry.kind === 'dense' ? [r0, r1] : op.channels!;
@@ -327,7 +340,8 @@ export class AnalogStageRunner {
             const adcOn = opts.converters === 'all' && stage.adcAtOutput;
             if (!accValues) {
               accValues = this.accumulator(current.size);
-              startWith(accValues, stage.bias);
+              // per-column scales (hardware.weightScale 'column') apply to the readouts, the bias after them
+              startWith(accValues, stage.mapped.columnScale ? undefined : stage.bias);
               outShape = current.shape;
             }
             const record = opts.recordCurrents ? new Float32Array(current.size) : undefined;
@@ -353,6 +367,7 @@ export class AnalogStageRunner {
           if (vb2 && vb2 !== drive2) vb2.dispose();
         }
       }
+      if (stage.mapped.columnScale) rescaleColumns(accValues!, stage.mapped.columnScale, stage.bias);
       let out = tf.tensor(accValues!, outShape);
       // dropped all-zero columns: their outputs are the bias, supplied digitally
       if (this.columnMap) {

@@ -131,3 +131,103 @@ describe('recurrent layers on ideal hardware', () => {
     });
   }
 });
+
+describe("per-column conductance scales (hardware.weightScale 'column') on ideal hardware", () => {
+  const column = (over: Partial<HardwareConfig> = {}) => idealHardware({ weightScale: 'column', ...over });
+  const cases: [string, Partial<HardwareConfig>][] = [
+    ['128x128 tiles', {}],
+    ['7x5 tiles (ragged blocks, a kernel cut across tiles)', { tile: { rows: 7, cols: 5 } }],
+    ['offset mapping, 5x3 tiles', { mapping: 'offset', tile: { rows: 5, cols: 3 } }],
+    ['bit-serial DAC', { dac: { bits: 16, mode: 'bit-serial', percentile: 1 } }],
+  ];
+  for (const [label, over] of cases) {
+    it(`CNN with folded batch norm: ${label}`, () => {
+      const model = smallCnn(3);
+      const data = randomData([8, 8, 2], 24, 10, 4);
+      const err = relativeError(analogOutputs(model, data, column(over)), floatOutputs(model, data));
+      expect(err).toBeLessThan(1e-4);
+      model.dispose();
+    });
+  }
+
+  it('the columns really are scaled apart: each column of a folded layer has its own full scale', () => {
+    const model = smallCnn(3);
+    const data = randomData([8, 8, 2], 8, 10, 4);
+    const stage = analogStages(compile(model, column(), { calibration: data }))[0];
+    const scale = stage.mapped.columnScale!;
+    expect(scale).toHaveLength(stage.N);
+    // columnScale[j] = max_i |w_ij| / max |w|, from the stage's own (folded) weights
+    let wMax = 0;
+    const colMax = new Float64Array(stage.N);
+    for (let i = 0; i < stage.K * stage.N; i++) {
+      colMax[i % stage.N] = Math.max(colMax[i % stage.N], Math.abs(stage.weights[i]));
+      wMax = Math.max(wMax, Math.abs(stage.weights[i]));
+    }
+    for (let j = 0; j < stage.N; j++) expect(scale[j]).toBeCloseTo(colMax[j] / wMax, 6);
+    expect(Math.min(...scale)).toBeLessThan(0.99);
+    model.dispose();
+  });
+
+  it('depthwise convolutions (block-diagonal matrices), 10x6 tiles', () => {
+    const model = new Sequential({
+      name: 'dw', inputShape: [8, 8, 3], numClasses: 4, seed: 6,
+      layers: [new DepthwiseConv2d('dw', { kernelSize: 3, padding: 'same', multiplier: 2 }), new ReLU('relu'), new Flatten('flat'), new Dense('fc', { units: 4 })],
+    });
+    const data = randomData([8, 8, 3], 10, 4, 13);
+    for (const tile of [{ rows: 128, cols: 128 }, { rows: 10, cols: 6 }]) {
+      expect(relativeError(analogOutputs(model, data, column({ tile })), floatOutputs(model, data))).toBeLessThan(1e-4);
+    }
+    model.dispose();
+  });
+
+  it('bit-sliced 8-bit weights, quantised per column, equal the network with those weights', () => {
+    const model = mlp(3);
+    const data = randomData([20], 16, 5, 6);
+    const d = compile(model, column({ weightBits: 8, cellBits: 2, tile: { rows: 8, cols: 8 } }), { calibration: data });
+    const stages = analogStages(d);
+    for (const s of stages) {
+      // every column holds its largest weight exactly (one quantisation step per column)
+      for (let j = 0; j < s.N; j++) {
+        let big = 0;
+        let held = 0;
+        for (let i = 0; i < s.K; i++) {
+          if (Math.abs(s.weights[i * s.N + j]) > Math.abs(big)) {
+            big = s.weights[i * s.N + j];
+            held = s.mapped.quantizedWeights[i * s.N + j];
+          }
+        }
+        expect(held).toBeCloseTo(big, 5);
+      }
+      model.layer(s.name).param('kernel').variable.assign(tf.tensor2d(s.mapped.quantizedWeights, [s.K, s.N]));
+    }
+    const expected = floatOutputs(model, data);
+    const chip = new Chip(d, 1);
+    const x = tf.tensor(data.x, [data.length, 20]);
+    const got = chip.forward(x).dataSync() as Float32Array;
+    expect(relativeError(got, expected)).toBeLessThan(1e-4);
+    x.dispose();
+    chip.dispose();
+    model.dispose();
+  });
+
+  it('the idm scheme (scales folded into the amplifier gains) equals the float network', () => {
+    const model = smallCnn(4);
+    const data = randomData([8, 8, 2], 16, 10, 21);
+    const x = tf.tensor(data.x, [data.length, ...data.sampleShape]);
+    const d = compile(model, column({ tile: { rows: 10, cols: 8 } }), { calibration: data, scheme: 'idm', analog: { sampleCapacitance: 1e3 } });
+    const chip = new Chip(d, 1);
+    const got = chip.forward(x).dataSync() as Float32Array;
+    expect(relativeError(got, floatOutputs(model, data))).toBeLessThan(1e-4);
+    chip.dispose();
+    x.dispose();
+    model.dispose();
+  });
+
+  it('a GRU (recurrent products on their own tiles) equals the float network', async () => {
+    const { buildRnnClassifier } = await import('../../src/nn/recurrent-classifier.js');
+    const model = buildRnnClassifier({ cell: 'gru', units: 7, inputShape: [6, 3], numClasses: 4, seed: 2, maskZeros: false });
+    const data = randomData([6, 3], 12, 4, 8, true);
+    expect(relativeError(analogOutputs(model, data, column({ tile: { rows: 5, cols: 6 } })), floatOutputs(model, data))).toBeLessThan(1e-4);
+    model.dispose();
+  });
+});

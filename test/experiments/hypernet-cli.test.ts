@@ -58,6 +58,7 @@ describe('xbarnet experiment hypernet', () => {
     [['--cells', '2'], /cells/],
     [['--chips', '0'], /chips/],
     [['--device', 'unobtainium'], /unobtainium/],
+    [['--weight-scale', 'row'], /weight scale must be 'matrix' or 'column'/],
     [['--epochs', 'x'], /number/],
     [['--bogus'], /unknown option/],
   ])('a bad option %j exits 2 with one paragraph', async (args, pattern) => {

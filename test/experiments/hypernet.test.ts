@@ -108,7 +108,7 @@ describe('hypernet experiment', () => {
   });
 
   it('rejects bad options with a UserError', () => {
-    for (const bad of [{ genotypes: ['FOO'] }, { genotypes: [] }, { genotypes: ['PDARTS', 'PDARTS'] }, { C: 5 }, { cells: 2 }, { chips: 0 }, { epochs: 1.5 }, { lr: -1 }, { device: 'nope' }]) {
+    for (const bad of [{ genotypes: ['FOO'] }, { genotypes: [] }, { genotypes: ['PDARTS', 'PDARTS'] }, { C: 5 }, { cells: 2 }, { chips: 0 }, { epochs: 1.5 }, { lr: -1 }, { device: 'nope' }, { weightScale: 'row' }]) {
       expect(() => resolveHypernetOptions({ seed: 1, ...bad } as HypernetOptions), JSON.stringify(bad)).toThrow(UserError);
     }
   });

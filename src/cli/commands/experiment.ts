@@ -390,6 +390,7 @@ interface HypernetFlags {
   epochs?: number;
   quantEpochs?: number;
   device?: string;
+  weightScale?: string;
   cache?: boolean;
   dataDir?: string;
   seed?: number;
@@ -418,6 +419,7 @@ function hypernetCommand(io: CliIO): Command {
     .option('--epochs <n>', 'float training epochs (default 4)', parseNumber)
     .option('--quant-epochs <n>', 'quantization-aware fine-tuning epochs (default 1)', parseNumber)
     .option('--device <preset>', 'device preset of both deployments (default rram)')
+    .option('--weight-scale <scale>', "conductance full scale per layer ('matrix', default) or per output column ('column')")
     .option('--no-cache', 'train even when the cache holds the models (and do not store them)')
     .option('--data-dir <dir>', 'data root holding cifar10/ (else XBARNET_DATA_DIR)')
     .option('--seed <n>', 'random seed: initialisation, shuffling, chips (default 1)', parseNumber)
@@ -445,6 +447,7 @@ function hypernetCommand(io: CliIO): Command {
       ...(flags.epochs !== undefined && { epochs: flags.epochs }),
       ...(flags.quantEpochs !== undefined && { quantEpochs: flags.quantEpochs }),
       ...(flags.device !== undefined && { device: flags.device }),
+      ...(flags.weightScale !== undefined && { weightScale: flags.weightScale as 'matrix' | 'column' }),
       ...(flags.dataDir !== undefined && { dataDir: resolve(cwd, flags.dataDir) }),
       ...(flags.cache !== false && { cacheDir: resolve(cacheRoot(io), 'hypernet') }),
     };

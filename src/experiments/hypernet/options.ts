@@ -36,6 +36,8 @@ export const HYPERNET_DEFAULTS = {
   weightBits: 8,
   activationBits: 8,
   device: 'rram',
+  /** One conductance full scale per layer ('matrix', as every other experiment) or per output column. */
+  weightScale: 'matrix' as 'matrix' | 'column',
   tile: { rows: 128, cols: 128 },
   dacBits: 8,
   adcBits: 8,
@@ -70,6 +72,8 @@ export interface HypernetOptions {
   weightBits?: number;
   activationBits?: number;
   device?: string;
+  /** 'matrix' (default) or 'column': per-column conductance scaling (hardware.weightScale). */
+  weightScale?: 'matrix' | 'column';
   tile?: { rows: number; cols: number };
   dacBits?: number;
   adcBits?: number;
@@ -118,6 +122,7 @@ export function resolveHypernetOptions(opts: HypernetOptions): ResolvedHypernetO
     weightBits: opts.weightBits ?? d.weightBits,
     activationBits: opts.activationBits ?? d.activationBits,
     device: opts.device ?? d.device,
+    weightScale: opts.weightScale ?? d.weightScale,
     tile: opts.tile ?? { ...d.tile },
     dacBits: opts.dacBits ?? d.dacBits,
     adcBits: opts.adcBits ?? d.adcBits,
@@ -156,6 +161,9 @@ export function resolveHypernetOptions(opts: HypernetOptions): ResolvedHypernetO
   if (!r.tile || !Number.isInteger(r.tile.rows) || !Number.isInteger(r.tile.cols) || r.tile.rows < 1 || r.tile.cols < 1) {
     throw new UserError(`hypernet: tile must be whole rows and columns, got ${JSON.stringify(r.tile)}`, 'e.g. 128x128');
   }
+  if (r.weightScale !== 'matrix' && r.weightScale !== 'column') {
+    throw new UserError(`hypernet: weight scale must be 'matrix' or 'column', got ${JSON.stringify(r.weightScale)}`, 'e.g. --weight-scale column');
+  }
   devicePreset(r.device); // unknown presets are UserErrors
   return r;
 }
@@ -171,6 +179,7 @@ export function hypernetHardware(o: ResolvedHypernetOptions): HardwareConfig {
     tile: { ...o.tile },
     mapping: 'differential',
     weightBits: o.weightBits,
+    weightScale: o.weightScale,
     dac: { bits: o.dacBits, mode: 'amplitude', percentile: 1 },
     adc: { bits: o.adcBits, range: 'calibrated', percentile: 1 },
     wireResistance: 0,
