@@ -13,6 +13,7 @@
  */
 import { UserError } from '../errors.js';
 import { PTM_32NM_LP, transmissionGateSwitch } from './switch-model.js';
+import { type InterconnectComponent, NEUROSIM_32NM_WIRE, repeatedWire } from './interconnect.js';
 
 const pJ = 1e-12;
 const fJ = 1e-15;
@@ -107,6 +108,11 @@ export interface ComponentLibrary {
     /** Delay through a closed switch (s). */
     latency: number;
   };
+  /**
+   * Chip-level H-tree bus between the activation buffer and the tiles (interconnect.ts): every byte a
+   * stage moves through the buffer also travels a wire whose length grows with the chip's side.
+   */
+  interconnect: InterconnectComponent;
   /** Activation buffer between stages. */
   buffer: {
     energyPerByte: number;
@@ -123,6 +129,25 @@ export type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object
 function switchMatrixFigures(): ComponentLibrary['switchMatrix'] {
   const s = transmissionGateSwitch(PTM_32NM_LP);
   return { energy: s.energy, area: s.area, configBitArea: s.configBitArea, latency: s.latency };
+}
+
+/** The interconnect's default figures: NeuroSim's repeated H-tree wire at PTM 32 nm LP (interconnect.ts). */
+function interconnectFigures(): InterconnectComponent {
+  const w = repeatedWire(PTM_32NM_LP, NEUROSIM_32NM_WIRE);
+  return {
+    enabled: true,
+    energyPerBitLength: w.energyPerLengthPerBit,
+    delayPerLength: w.delayPerLength,
+    // the buffer's access width (ISAAC eDRAM, isaac.py width 256): a wider bus could not be fed faster
+    busWidth: 256,
+    // buffer at the floorplan's edge: main bus to the centre (side / 2), then the tree's halving
+    // segments to a tile, side / 4 + side / 8 + ... in each direction (side / 2 + side / 2)
+    pathPerSide: 1.5,
+    trackPitch: w.trackPitch,
+    // HTree.cpp CalculateArea: stage i carries i x busWidth tracks over half its length; summed over
+    // the stages side / 2 of full-width tracks per direction, plus the main bus (side / 2)
+    treeLengthPerSide: 1.5,
+  };
 }
 
 export function defaultComponents(): ComponentLibrary {
@@ -211,6 +236,13 @@ export function defaultComponents(): ComponentLibrary {
       // gate; 7.6F x 28F = 212.8 F^2 = 0.218 um^2 per gate; DFF 12 inverter cells = 2553.6 F^2 = 2.61 um^2.
       // docs/sources.md section 11. The node is LP, NeuroSim's default roadmap (Param.cpp deviceroadmap = 2).
       ...switchMatrixFigures(),
+    },
+    interconnect: {
+      // Derived in interconnect.ts from DNN_NeuroSim V1.3 HTree.cpp, Param.cpp (32 nm: wire 56 nm, AR 1.8,
+      // rho 3.70e-8; segments 112 nm, AR 1.6, rho 2.52e-8; 0.2 fF/um; delay tolerance 0.1; folded 4) with
+      // PTM 32 nm LP (Technology.cpp): repeaters of 48 x minimum size every 200 um -> 358 ps/mm and
+      // 55 fJ per bit per mm (activity 0.25). docs/sources.md section 12.
+      ...interconnectFigures(),
     },
     buffer: {
       // ISAAC eDRAM: 20.45 pJ per 256-bit access (isaac.py IsaacEDRAM) = 20.45 / 32 pJ per byte.
@@ -303,6 +335,13 @@ export function validateComponents(lib: ComponentLibrary): ComponentLibrary {
   num('switchMatrix.area', lib.switchMatrix.area, false);
   num('switchMatrix.configBitArea', lib.switchMatrix.configBitArea, false);
   num('switchMatrix.latency', lib.switchMatrix.latency, false);
+  if (typeof lib.interconnect.enabled !== 'boolean') bad('interconnect.enabled', `must be true or false, got ${String(lib.interconnect.enabled)}`, 'false turns the interconnect off');
+  num('interconnect.energyPerBitLength', lib.interconnect.energyPerBitLength, false);
+  num('interconnect.delayPerLength', lib.interconnect.delayPerLength, false);
+  num('interconnect.busWidth', lib.interconnect.busWidth, true);
+  num('interconnect.pathPerSide', lib.interconnect.pathPerSide, false);
+  num('interconnect.trackPitch', lib.interconnect.trackPitch, false);
+  num('interconnect.treeLengthPerSide', lib.interconnect.treeLengthPerSide, false);
   num('buffer.energyPerByte', lib.buffer.energyPerByte, false);
   num('buffer.areaPerByte', lib.buffer.areaPerByte, false);
   num('buffer.bandwidth', lib.buffer.bandwidth, true);

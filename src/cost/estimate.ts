@@ -7,6 +7,7 @@
 import { type AnalogStage, type AnalogUnitStage, type DartsCellStage, type DartsEdgeStage, type Deployment, type Stage, type SwitchMatrixStage, allStages, dartsBodies } from '../deploy/deployment.js';
 import { opsPerOutput } from '../sim/execute.js';
 import { packBlocks, stageBlocks } from './packing.js';
+import { type InterconnectComponent, htreeGeometry, transferCost } from './interconnect.js';
 import { UserError } from '../errors.js';
 import { type ActivityCounters, type StageCounters, emptyCounters } from '../sim/analog.js';
 import {
@@ -34,6 +35,8 @@ export interface EnergyBreakdown {
   /** Analog periphery of a cascade (IDM): amplifiers and analog activation/pooling units. */
   analog: number;
   buffer: number;
+  /** Chip-level H-tree between the buffer and the tiles (components.interconnect). */
+  interconnect: number;
   total: number;
 }
 
@@ -81,9 +84,9 @@ export interface StageCost {
   /** Multiply-accumulates per inference (analog stages: K x N x vectorsPerSample). */
   macs: number;
   energy: EnergyBreakdown;
-  /** Seconds per inference: compute + buffer traffic. */
+  /** Seconds per inference: compute + buffer traffic + its transfers over the chip's interconnect. */
   latency: number;
-  latencyParts: { compute: number; buffer: number };
+  latencyParts: { compute: number; buffer: number; interconnect: number };
   area: AreaBreakdown;
   /** ADC conversions that clipped over all conversions (0 without conversions). */
   adcClippedFraction: number;
@@ -103,8 +106,8 @@ export interface CostReport {
     /** Layer-pipelined interval: the slowest stage (s). */
     pipelineInterval: number;
     inferencesPerSecond: { sequential: number; pipelined: number };
-    /** Stage areas plus the chip-level activation buffer. */
-    area: AreaBreakdown & { buffer: number };
+    /** Stage areas plus the chip-level activation buffer and interconnect (H-tree repeaters and tracks). */
+    area: AreaBreakdown & { buffer: number; interconnect: number };
     /** Activation buffer capacity the area is sized for (bytes). */
     bufferCapacity: number;
     tiles: number;
@@ -116,6 +119,12 @@ export interface CostReport {
     topsPerWatt: number;
     adcClippedFraction: number;
   };
+  /**
+   * The chip-level interconnect (absent when `components.interconnect.enabled` is false): the square
+   * floorplan of the deployment's area (stages and buffer, switched-off operations included), its
+   * side and the wire path from the buffer to a tile (m^2, m, m).
+   */
+  interconnect?: { floorplanArea: number; side: number; path: number };
   /** DARTS cells: the critical path of each (s per inference), in order. */
   cells?: { name: string; latency: number }[];
   /** The component figures used (defaults merged with overrides). */
@@ -134,11 +143,11 @@ export interface CostOptions {
   packTiles?: boolean;
 }
 
-const ENERGY_KEYS = ['cells', 'dac', 'sampleHold', 'adc', 'shiftAdd', 'digital', 'analog', 'buffer'] as const;
+const ENERGY_KEYS = ['cells', 'dac', 'sampleHold', 'adc', 'shiftAdd', 'digital', 'analog', 'buffer', 'interconnect'] as const;
 const AREA_KEYS = ['cells', 'dac', 'sampleHold', 'adc', 'shiftAdd', 'digital', 'analog'] as const;
 
 function energyBreakdown(parts: Partial<Omit<EnergyBreakdown, 'total'>>): EnergyBreakdown {
-  const e = { cells: 0, dac: 0, sampleHold: 0, adc: 0, shiftAdd: 0, digital: 0, analog: 0, buffer: 0, total: 0, ...parts };
+  const e = { cells: 0, dac: 0, sampleHold: 0, adc: 0, shiftAdd: 0, digital: 0, analog: 0, buffer: 0, interconnect: 0, total: 0, ...parts };
   e.total = ENERGY_KEYS.reduce((s, k) => s + e[k], 0);
   return e;
 }
@@ -217,7 +226,7 @@ function analogCost(s: AnalogStage, hw: Deployment['hardware'], c: ActivityCount
 
   return {
     name: s.name, kind: 'analog', layerType: s.layerType, ...(active ? {} : { switchedOff: true }), tiles, cells: tiles * R * C,
-    macs: active ? (s.usefulMacsPerVector ?? s.K * s.N) * s.vectorsPerSample : 0, energy, latency: compute + buffer, latencyParts: { compute, buffer }, area,
+    macs: active ? (s.usefulMacsPerVector ?? s.K * s.N) * s.vectorsPerSample : 0, energy, latency: compute + buffer, latencyParts: { compute, buffer, interconnect: 0 }, area,
     adcClippedFraction: c.adcConversions > 0 ? c.adcClipped / c.adcConversions : 0,
     schedule: { planes, adcsPerTile: converts ? adcsPerTile : 0, conversionsPerAdc: converts ? conversionsPerAdc : 0, planeTime, shiftAddTime, vectorTime },
   };
@@ -230,7 +239,7 @@ function analogUnitCost(s: AnalogUnitStage, c: ActivityCounters, n: number, lib:
   return {
     name: s.name, kind: 'analog-unit', layerType: s.layerType, tiles: 0, cells: 0, macs: 0,
     energy: energyBreakdown({ analog: ops * lib.analogUnit.energy }),
-    latency: compute, latencyParts: { compute, buffer: 0 },
+    latency: compute, latencyParts: { compute, buffer: 0, interconnect: 0 },
     area: areaBreakdown({ analog: c.analogOps > 0 ? lib.analogUnit.parallel * lib.analogUnit.area : 0 }),
     adcClippedFraction: 0,
   };
@@ -261,7 +270,7 @@ function switchCost(s: SwitchMatrixStage, lib: ComponentLibrary): StageCost {
   return {
     name: s.name, kind: 'switch', layerType: 'SwitchMatrix', ...(on ? {} : { switchedOff: true }), tiles: 0, cells: 0, macs: 0,
     energy: energyBreakdown({ digital: passes * lib.switchMatrix.energy }),
-    latency: compute, latencyParts: { compute, buffer: 0 },
+    latency: compute, latencyParts: { compute, buffer: 0, interconnect: 0 },
     area: areaBreakdown({ digital: switches * lib.switchMatrix.area + selectable * lib.switchMatrix.configBitArea }),
     adcClippedFraction: 0,
   };
@@ -360,7 +369,7 @@ function edgeRows(d: Deployment, rows: Map<string, StageCost>, counters: StageCo
       const perTile = Object.fromEntries(TILE_PARTS.map((k) => [k, Math.max(...analog.map(({ row }) => (row.tiles > 0 ? row.area[k] / row.tiles : 0)))]));
       packed = {
         name: `${g.name}.packed`, kind: 'packed-tiles', layerType: 'PackedTiles', tiles, cells: tiles * R * C, macs: 0,
-        energy: energyBreakdown({}), latency: 0, latencyParts: { compute: 0, buffer: 0 },
+        energy: energyBreakdown({}), latency: 0, latencyParts: { compute: 0, buffer: 0, interconnect: 0 },
         area: areaBreakdown(Object.fromEntries(TILE_PARTS.map((k) => [k, tiles * perTile[k]]))), adcClippedFraction: 0,
       };
       for (const { row } of analog) {
@@ -393,7 +402,7 @@ function edgeRows(d: Deployment, rows: Map<string, StageCost>, counters: StageCo
       extra.push({
         name: `${g.name}.periphery`, kind: 'shared-periphery', layerType: 'SharedPeriphery', tiles: 0, cells: 0, macs: 0,
         energy: energyBreakdown({ digital: passes * lib.switchMatrix.energy }),
-        latency: 0, latencyParts: { compute: 0, buffer: 0 },
+        latency: 0, latencyParts: { compute: 0, buffer: 0, interconnect: 0 },
         area: areaBreakdown({ ...shared, digital: shared.digital + gates * lib.switchMatrix.area }),
         adcClippedFraction: 0,
       });
@@ -410,7 +419,7 @@ function digitalCost(s: DigitalUnit, c: ActivityCounters, n: number, lib: Compon
   return {
     name: s.name, kind: 'digital', layerType: s.layerType, ...(active ? {} : { switchedOff: true }), tiles: 0, cells: 0, macs: 0,
     energy: energyBreakdown({ digital: ops * lib.digital.energy, buffer: (c.bufferBytes * lib.buffer.energyPerByte) / n }),
-    latency: compute + buffer, latencyParts: { compute, buffer },
+    latency: compute + buffer, latencyParts: { compute, buffer, interconnect: 0 },
     // a stage that computes gets its own ALU lanes (layer pipelining); reshapes get none; a switched-off
     // unit that would compute is deployed all the same
     area: areaBreakdown({ digital: c.digitalOps > 0 || (!active && s.computes) ? lib.digital.lanes * lib.digital.area : 0 }),
@@ -511,6 +520,28 @@ function activationBytes(d: Deployment, u: CostUnit): number {
 }
 
 /**
+ * The chip-level interconnect (src/cost/interconnect.ts), charged per row for the bytes it moves
+ * through the buffer (its counters' `bufferBytes`): the tiles and buffer on a square floorplan of
+ * `floorplanArea` (the whole deployment: switched-off operations make the chip bigger too); every bit
+ * travels the H-tree path from the buffer to a tile, in bus transfers one after another. Edits the
+ * rows' energy and latency in place; returns the floorplan, or undefined when the interconnect is off.
+ * The tree's own area is not part of the floorplan it spans (no iteration).
+ */
+function chargeInterconnect(stages: StageCost[], counters: StageCounters, n: number, floorplanArea: number, ic: InterconnectComponent): { floorplanArea: number; side: number; path: number; treeArea: number } | undefined {
+  if (!ic.enabled) return undefined;
+  const geo = htreeGeometry(floorplanArea, ic);
+  for (const s of stages) {
+    const bits = (8 * (counters[s.name]?.bufferBytes ?? 0)) / n;
+    if (bits === 0 || s.switchedOff) continue;
+    const t = transferCost(bits, geo.path, ic);
+    s.energy = energyBreakdown({ ...s.energy, interconnect: t.energy });
+    s.latencyParts = { ...s.latencyParts, interconnect: t.latency };
+    s.latency += t.latency;
+  }
+  return { floorplanArea, side: geo.side, path: geo.path, treeArea: geo.area };
+}
+
+/**
  * Cost of running `deployment` per inference. `counters` are totals over `inferences` inputs (as in
  * ChipResult.counters over its `samples`); every count is divided by `inferences`.
  */
@@ -535,10 +566,12 @@ export function estimateCost(deployment: Deployment, counters: StageCounters, in
   const stages = rows.flatMap((r) => [r, ...(extra.get(r.name) ?? [])]);
 
   const sum = (f: (s: StageCost) => number): number => stages.reduce((a, s) => a + f(s), 0);
-  const energy = energyBreakdown(Object.fromEntries(ENERGY_KEYS.map((k) => [k, sum((s) => s.energy[k])])));
   const bufferCapacity = Math.max(0, ...units.map((u) => activationBytes(deployment, u)));
   const stageArea = areaBreakdown(Object.fromEntries(AREA_KEYS.map((k) => [k, sum((s) => s.area[k])])));
   const bufferArea = bufferCapacity * lib.buffer.areaPerByte;
+  const floorplan = chargeInterconnect(stages, counters, inferences, stageArea.total + bufferArea, lib.interconnect);
+  const energy = energyBreakdown(Object.fromEntries(ENERGY_KEYS.map((k) => [k, sum((s) => s.energy[k])])));
+  const interconnectArea = floorplan?.treeArea ?? 0;
   const cells: { name: string; latency: number }[] = [];
   const latency = chainLatency(deployment.stages, new Map(stages.map((s) => [s.name, s.latency])), cells);
   const pipelineInterval = Math.max(0, ...stages.map((s) => s.latency));
@@ -559,7 +592,7 @@ export function estimateCost(deployment: Deployment, counters: StageCounters, in
       latency,
       pipelineInterval,
       inferencesPerSecond: { sequential: latency > 0 ? 1 / latency : Infinity, pipelined: pipelineInterval > 0 ? 1 / pipelineInterval : Infinity },
-      area: { ...stageArea, buffer: bufferArea, total: stageArea.total + bufferArea },
+      area: { ...stageArea, buffer: bufferArea, interconnect: interconnectArea, total: stageArea.total + bufferArea + interconnectArea },
       bufferCapacity,
       tiles: sum((s) => s.tiles),
       cells: sum((s) => s.cells),
@@ -568,6 +601,7 @@ export function estimateCost(deployment: Deployment, counters: StageCounters, in
       topsPerWatt: energy.total > 0 ? ops / energy.total / 1e12 : 0,
       adcClippedFraction: conversions > 0 ? clipped / conversions : 0,
     },
+    ...(floorplan ? { interconnect: { floorplanArea: floorplan.floorplanArea, side: floorplan.side, path: floorplan.path } } : {}),
     ...(cells.length > 0 ? { cells } : {}),
     components: lib,
   };

@@ -64,6 +64,7 @@ export function formatCostTable(report: CostReport): string {
     ['digital', 'E digital'],
     ...(withAnalog ? [['analog', 'E analog'] as [keyof EnergyBreakdown, string]] : []),
     ['buffer', 'E buffer'],
+    ...(totals.energy.interconnect > 0 ? [['interconnect', 'E wires'] as [keyof EnergyBreakdown, string]] : []),
     ['total', 'E total'],
   ];
   const header = ['stage', 'kind', 'tiles', ...energyCols.map(([, h]) => h), 'latency', 'area', 'ADC clip'];
@@ -88,7 +89,8 @@ export function formatCostTable(report: CostReport): string {
       (withSampleHold ? `S&H ${formatArea(a.sampleHold)}, ` : '') +
       `ADC ${formatArea(a.adc)}, shift-add ${formatArea(a.shiftAdd)}, digital ${formatArea(a.digital)}, ` +
       (withAnalog ? `analog periphery ${formatArea(a.analog)}, ` : '') +
-      `buffer ${formatArea(a.buffer)} (${totals.bufferCapacity} B); ${totals.tiles} tiles, ${totals.cells} cells`,
+      `buffer ${formatArea(a.buffer)} (${totals.bufferCapacity} B), ` +
+      `interconnect ${formatArea(a.interconnect)}; ${totals.tiles} tiles, ${totals.cells} cells`,
   ];
   return lines.join('\n');
 }

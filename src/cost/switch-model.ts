@@ -45,8 +45,8 @@ export const PTM_32NM_HP: CmosTechnology = {
 };
 
 /** NeuroSim's junction capacitances (Technology.cpp, all nodes) and layout rules in F (constant.h). */
-const JUNCTION = { cjd: 1e-3, cjswd: 2.5e-10, cjswgd: 0.5e-10, mjd: 0.5, mjswd: 0.33, mjswgd: 0.33, builtInPotential: 0.9 };
-const LAYOUT = {
+export const JUNCTION = { cjd: 1e-3, cjswd: 2.5e-10, cjswgd: 0.5e-10, mjd: 0.5, mjswd: 0.33, mjswgd: 0.33, builtInPotential: 0.9 };
+export const LAYOUT = {
   maxTransistorHeight: 28, gapPAndNDiffs: 3.5, gapGatePoly: 2.8, polyExtDiff: 1.0, gapFieldPoly: 1.6, polyWidth: 1.0,
   /** Overlap capacitance / ideal gate capacitance (Technology.cpp, >= 22 nm). */
   overlapRatio: 0.2,

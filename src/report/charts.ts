@@ -18,6 +18,7 @@ const ENERGY_PARTS = [
   ['digital', 'digital'],
   ['analog', 'analog periphery'],
   ['buffer', 'buffer'],
+  ['interconnect', 'interconnect'],
 ] as const;
 const AREA_PARTS = [
   ['cells', 'cells'],

@@ -121,7 +121,7 @@ export function formatInspection(ins: DeploymentInspection): string {
 
 const ENERGY_COLUMNS: [keyof EnergyBreakdown, string][] = [
   ['cells', 'E cells'], ['dac', 'E DAC'], ['sampleHold', 'E S&H'], ['adc', 'E ADC'], ['shiftAdd', 'E shift-add'],
-  ['digital', 'E digital'], ['analog', 'E analog'], ['buffer', 'E buffer'], ['total', 'E total'],
+  ['digital', 'E digital'], ['analog', 'E analog'], ['buffer', 'E buffer'], ['interconnect', 'E wires'], ['total', 'E total'],
 ];
 
 /** A clipped fraction as formatCostTable shows it: `0`, `<0.01%`, `1.23%`. */
@@ -131,7 +131,7 @@ function clipped(x: number): string {
 
 /** The per-layer cost as a table model (the HTML page's; the terminal prints `formatCostTable`). */
 export function costTable(c: CostReport): TableModel {
-  const cols = ENERGY_COLUMNS.filter(([k]) => (k !== 'sampleHold' || c.totals.energy.sampleHold > 0) && (k !== 'analog' || c.totals.energy.analog > 0));
+  const cols = ENERGY_COLUMNS.filter(([k]) => (k !== 'sampleHold' || c.totals.energy.sampleHold > 0) && (k !== 'analog' || c.totals.energy.analog > 0) && (k !== 'interconnect' || c.totals.energy.interconnect > 0));
   const e = (x: number) => (x === 0 ? '0' : formatSi(x, 'J'));
   const rows = c.stages.map((s) => [
     s.name, s.kind, s.kind === 'analog' ? String(s.tiles) : '-', ...cols.map(([k]) => e(s.energy[k])), formatSi(s.latency, 's'),

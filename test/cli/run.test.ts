@@ -77,7 +77,7 @@ describe('xbarnet run: the main job on a tiny setup', () => {
     expect(cost.report.totals.energy.total).toBeCloseTo(sum, 18);
     expect(cost.report.totals.energy.total).toBeGreaterThan(0);
     for (const s of stages) {
-      const parts = s.energy.cells + s.energy.dac + s.energy.sampleHold + s.energy.adc + s.energy.shiftAdd + s.energy.digital + s.energy.buffer;
+      const parts = s.energy.cells + s.energy.dac + s.energy.sampleHold + s.energy.adc + s.energy.shiftAdd + s.energy.digital + s.energy.buffer + s.energy.interconnect;
       expect(s.energy.total, s.name).toBeCloseTo(parts, 18);
     }
     expect(cost.report.totals.tiles).toBe(r.deployment!.totals.tiles);

@@ -92,7 +92,7 @@ describe('estimateCost energy', () => {
   });
 
   it('adds up: components to stage totals, stages to the overall total', () => {
-    const keys = ['cells', 'dac', 'sampleHold', 'adc', 'shiftAdd', 'digital', 'analog', 'buffer'] as const;
+    const keys = ['cells', 'dac', 'sampleHold', 'adc', 'shiftAdd', 'digital', 'analog', 'buffer', 'interconnect'] as const;
     for (const row of report.stages) close(row.energy.total, keys.reduce((a, k) => a + row.energy[k], 0));
     const t = report.totals.energy;
     close(t.total, report.stages.reduce((a, s) => a + s.energy.total, 0));
@@ -100,7 +100,8 @@ describe('estimateCost energy', () => {
     close(t.total, keys.reduce((a, k) => a + t[k], 0));
     for (const row of report.stages) close(row.area.total, row.area.cells + row.area.dac + row.area.sampleHold + row.area.adc + row.area.shiftAdd + row.area.digital + row.area.analog);
     const a = report.totals.area;
-    close(a.total, report.stages.reduce((s, r) => s + r.area.total, 0) + a.buffer);
+    expect(a.interconnect).toBeGreaterThan(0);
+    close(a.total, report.stages.reduce((s, r) => s + r.area.total, 0) + a.buffer + a.interconnect);
   });
 
   it('TOPS/W is 2 x MACs per inference over energy per inference', () => {
@@ -181,7 +182,11 @@ describe('estimateCost area and latency', () => {
     const dev = r.d.hardware.device;
     const plane = Math.max(lib.dac.latency + dev.readPulseWidth, 1 * 8 * lib.adc.latencyPerBit);
     const bufferBytes = 20 + 16; // 8-bit DAC codes in, 8-bit ADC codes out
-    close(fc1.latency, plane + bufferBytes / lib.buffer.bandwidth);
+    // the bytes cross the H-tree in 256-bit transfers over 1.5 x the side of the chip's square floorplan
+    const floorplan = report.stages.reduce((a, s) => a + s.area.total, 0) + report.totals.area.buffer;
+    const wires = ((8 * bufferBytes) / lib.interconnect.busWidth) * 1.5 * Math.sqrt(floorplan) * lib.interconnect.delayPerLength;
+    expect(wires).toBeGreaterThan(0);
+    close(fc1.latency, plane + bufferBytes / lib.buffer.bandwidth + wires);
     expect(fc1.schedule).toMatchObject({ planes: 1, adcsPerTile: 16, conversionsPerAdc: 1 });
     close(report.totals.latency, report.stages.reduce((a, s) => a + s.latency, 0));
     close(report.totals.pipelineInterval, Math.max(...report.stages.map((s) => s.latency)));
@@ -192,7 +197,7 @@ describe('estimateCost area and latency', () => {
     expect(one.stages[0].schedule!.conversionsPerAdc).toBe(16);
     const slowPlane = 16 * 8 * lib.adc.latencyPerBit;
     expect(slowPlane).toBeGreaterThan(plane);
-    close(one.stages[0].latency, slowPlane + bufferBytes / lib.buffer.bandwidth);
+    close(one.stages[0].latency, slowPlane + bufferBytes / lib.buffer.bandwidth + one.stages[0].latencyParts.interconnect);
     close(one.stages[0].area.adc, 1 * entry(lib.adc.area, 8));
   });
 

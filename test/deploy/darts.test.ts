@@ -238,17 +238,32 @@ describe('DARTS networks on crossbars', () => {
     expect(shared.totals.area.cells).toBe(own.totals.area.cells);
     expect(shared.totals.tiles).toBe(own.totals.tiles);
 
-    // the operations' rows keep their energy and latency; only the routing gates add energy
+    // the operations' rows keep their energy and latency; only the routing gates add energy, and the
+    // smaller chip shortens the interconnect path (its energy and latency scale with the path)
     const ownRow = new Map(own.stages.map((r) => [r.name, r]));
+    const pathRatio = shared.interconnect!.path / own.interconnect!.path;
+    expect(pathRatio).toBeLessThan(1);
     for (const r of shared.stages.filter((q) => q.kind === 'analog' || q.kind === 'digital')) {
-      expect(r.energy.total).toBe(ownRow.get(r.name)!.energy.total);
-      expect(r.latency).toBe(ownRow.get(r.name)!.latency);
+      const o = ownRow.get(r.name)!;
+      for (const k of ['cells', 'dac', 'sampleHold', 'adc', 'shiftAdd', 'digital', 'analog', 'buffer'] as const) expect(r.energy[k]).toBe(o.energy[k]);
+      expect(r.latencyParts.compute).toBe(o.latencyParts.compute);
+      expect(r.latencyParts.buffer).toBe(o.latencyParts.buffer);
+      expect(Math.abs(r.energy.interconnect - o.energy.interconnect * pathRatio)).toBeLessThanOrEqual(1e-12 * o.energy.interconnect);
+      expect(Math.abs(r.latencyParts.interconnect - o.latencyParts.interconnect * pathRatio)).toBeLessThanOrEqual(1e-12 * o.latencyParts.interconnect);
     }
     const routing = shared.stages.filter((r) => r.kind === 'shared-periphery');
     expect(routing).toHaveLength(dartsBodies(hd)[0].cells.length * 14);
-    expect(shared.totals.energy.total).toBeCloseTo(own.totals.energy.total + routing.reduce((a, r) => a + r.energy.total, 0), 20);
+    const wires = (r: typeof shared): number => r.totals.energy.interconnect;
+    expect(shared.totals.energy.total - wires(shared)).toBeCloseTo(own.totals.energy.total - wires(own) + routing.reduce((a, r) => a + r.energy.total, 0), 20);
+    expect(wires(shared)).toBeCloseTo(wires(own) * pathRatio, 20);
     expect(routing.some((r) => r.energy.total > 0)).toBe(true);
-    expect(shared.totals.latency).toBe(own.totals.latency);
+    // latency: the same without the interconnect; with it, the smaller chip is faster
+    const noWires = { components: { interconnect: { enabled: false } } };
+    setSharedPeriphery(hd, false);
+    const ownOff = estimateCost(hd, ch, data.length, noWires);
+    setSharedPeriphery(hd, true);
+    expect(estimateCost(hd, ch, data.length, noWires).totals.latency).toBe(ownOff.totals.latency);
+    expect(shared.totals.latency).toBeLessThan(own.totals.latency);
 
     // switch energy: positive, the same energy per passed line (output element x code bit) on every closed switch
     const switches = new Map(dartsBodies(hd)[0].cells.flatMap((c) => c.switches!).map((s) => [s.name, s]));
@@ -265,14 +280,16 @@ describe('DARTS networks on crossbars', () => {
     const swEnergy = (r: typeof shared): number => r.stages.filter((q) => q.kind === 'switch').reduce((a, q) => a + q.energy.total, 0);
     expect(swEnergy(doubled)).toBeCloseTo(2 * swEnergy(shared), 25);
 
-    // packing (both deployments): never more tiles, same energy and latency, the deployment (outputs) untouched
+    // packing (both deployments): never more tiles, same energy and latency (interconnect off: packing
+    // shrinks the chip and with it the interconnect path), the deployment (outputs) untouched
     const id = compile(ind, hw, { calibration: data });
     const ci: StageCounters = {};
     chipOutputs(id, data, ci);
     const before = chipOutputs(hd, data);
     for (const [d, c, strict] of [[id, ci, false], [hd, ch, true]] as const) {
-      const u = estimateCost(d, c, data.length);
-      const p = estimateCost(d, c, data.length, { packTiles: true });
+      const u = estimateCost(d, c, data.length, noWires);
+      const p = estimateCost(d, c, data.length, { packTiles: true, ...noWires });
+      expect(estimateCost(d, c, data.length, { packTiles: true }).interconnect!.path).toBeLessThanOrEqual(estimateCost(d, c, data.length).interconnect!.path);
       expect(p.totals.tiles).toBeLessThanOrEqual(u.totals.tiles);
       if (strict) expect(p.totals.tiles).toBeLessThan(u.totals.tiles);
       expect(p.totals.area.total).toBeLessThanOrEqual(u.totals.area.total);

@@ -98,7 +98,7 @@ describe('idm scheme', () => {
     expect(r1.kind).toBe('analog-unit');
     expect(r1.energy.analog).toBeCloseTo(10 * lib.analogUnit.energy, 20);
     for (const s of report.stages) {
-      const parts = s.energy.cells + s.energy.dac + s.energy.sampleHold + s.energy.adc + s.energy.shiftAdd + s.energy.digital + s.energy.analog + s.energy.buffer;
+      const parts = s.energy.cells + s.energy.dac + s.energy.sampleHold + s.energy.adc + s.energy.shiftAdd + s.energy.digital + s.energy.analog + s.energy.buffer + s.energy.interconnect;
       expect(s.energy.total).toBeCloseTo(parts, 20);
     }
     const sum = report.stages.reduce((a, s) => a + s.energy.total, 0);

@@ -65,7 +65,7 @@ describe('bnn experiment', () => {
   it('energy parts add up to the total, and stuck cells appear only with faults', () => {
     for (const r of result.rows.filter((x) => x.energy)) {
       const e = r.energy!;
-      const sum = e.cells + e.dac + e.sampleHold + e.adc + e.shiftAdd + e.digital + e.analog + e.buffer;
+      const sum = e.cells + e.dac + e.sampleHold + e.adc + e.shiftAdd + e.digital + e.analog + e.buffer + e.interconnect;
       expect(sum).toBeCloseTo(e.total, 20);
       expect(e.total).toBeGreaterThan(0);
       expect(r.latency!).toBeGreaterThan(0);

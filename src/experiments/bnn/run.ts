@@ -9,7 +9,7 @@
  */
 import { type EnergyBreakdown, estimateCost } from '../../cost/index.js';
 import type { HardwareConfig } from '../../crossbar/hardware.js';
-import { type DatasetSplits, loadDataset, take } from '../../data/index.js';
+import type { DatasetSplits } from '../../data/index.js';
 import { nonBinaryLayers } from '../../deploy/bnn.js';
 import { compile } from '../../deploy/compile.js';
 import { type Deployment, analogStages } from '../../deploy/deployment.js';
@@ -18,6 +18,11 @@ import { hashSeed } from '../../engine/index.js';
 import { UserError } from '../../errors.js';
 import { type Sequential, evaluate, fit } from '../../nn/index.js';
 import { runChip } from '../../sim/simulate.js';
+import { dataEnv, loadLimited, takeSplits } from '../common/data.js';
+import {
+  type CrossbarOptions, type DataSourceOptions, type Resolved, type TrainingOptions, checkInt, checkInts, checkList, checkPositive, withDefaults,
+} from '../common/options.js';
+import type { TrainedModelRecord } from '../common/records.js';
 import { type MeanStd, meanStd } from '../common/stats.js';
 import { spread } from '../idm/sequences.js';
 import { PAPER_CLAIM } from './format.js';
@@ -57,37 +62,24 @@ export interface BnnProgress {
   message: string;
 }
 
-export interface BnnOptions {
+export interface BnnOptions extends TrainingOptions, CrossbarOptions, DataSourceOptions {
   seed: number;
   /** Default mlp and cnn (MNIST); vgg is the CIFAR-10 network, too slow for the default budget. */
   networks?: BnnNetwork[];
   /** Precision of the BNN's classifier (default 'float'). */
   lastLayer?: 'float' | 'binary';
-  chips?: number;
-  testSamples?: number;
-  trainSamples?: number;
-  epochs?: number;
-  batchSize?: number;
-  lr?: number;
   /** Stuck-at fault rates; a rate f puts f/2 of the cells at gMin and f/2 at gMax. */
   faults?: number[];
   bnnDevice?: string;
   /** Device of the BNN's non-binary crossbar layers (default rram; the bnn device puts them on binary cells too). */
   floatLayerDevice?: string;
   conventionalDevice?: string;
-  tile?: { rows: number; cols: number };
-  dacBits?: number;
-  adcBits?: number;
-  calibrationSamples?: number;
-  /** Data root (read as XBARNET_DATA_DIR). */
-  dataDir?: string;
-  env?: Readonly<Record<string, string | undefined>>;
   /** Datasets to use instead of loading (tests). */
   data?: Partial<Record<'mnist' | 'cifar10', DatasetSplits>>;
   onProgress?: (p: BnnProgress) => void;
 }
 
-export type ResolvedBnnOptions = Omit<Required<BnnOptions>, 'onProgress' | 'data' | 'env' | 'dataDir'> & { dataDir?: string };
+export type ResolvedBnnOptions = Resolved<BnnOptions>;
 
 /** Crossbar resources of a deployment. */
 export interface BnnCells {
@@ -126,15 +118,9 @@ export interface BnnRow {
   stuckCells?: number;
 }
 
-export interface BnnModelRecord {
+export interface BnnModelRecord extends TrainedModelRecord {
   network: BnnNetwork;
   variant: BnnVariant;
-  params: number;
-  trainSamples: number;
-  epochs: number;
-  trainAccuracy: number;
-  softwareAccuracy: number;
-  trainSeconds: number;
 }
 
 export interface BnnResult {
@@ -147,53 +133,21 @@ export interface BnnResult {
   seconds: number;
 }
 
-function checkInt(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new UserError(`bnn: '${name}' must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, got ${JSON.stringify(v)}`, `e.g. --${name} ${min + 1}`);
-  }
-}
+const P = 'bnn';
 
 export function resolveBnnOptions(opts: BnnOptions): ResolvedBnnOptions {
-  const d = BNN_DEFAULTS;
-  const r: ResolvedBnnOptions = {
-    seed: opts.seed,
-    networks: opts.networks ?? [...d.networks],
-    lastLayer: opts.lastLayer ?? d.lastLayer,
-    chips: opts.chips ?? d.chips,
-    testSamples: opts.testSamples ?? d.testSamples,
-    trainSamples: opts.trainSamples ?? d.trainSamples,
-    epochs: opts.epochs ?? d.epochs,
-    batchSize: opts.batchSize ?? d.batchSize,
-    lr: opts.lr ?? d.lr,
-    faults: opts.faults ?? [...d.faults],
-    bnnDevice: opts.bnnDevice ?? d.bnnDevice,
-    floatLayerDevice: opts.floatLayerDevice ?? d.floatLayerDevice,
-    conventionalDevice: opts.conventionalDevice ?? d.conventionalDevice,
-    tile: opts.tile ?? { ...d.tile },
-    dacBits: opts.dacBits ?? d.dacBits,
-    adcBits: opts.adcBits ?? d.adcBits,
-    calibrationSamples: opts.calibrationSamples ?? d.calibrationSamples,
-    dataDir: opts.dataDir,
-  };
-  checkInt('seed', r.seed, 0, 2 ** 32 - 1);
-  if (!Array.isArray(r.networks) || r.networks.length === 0 || !r.networks.every((n) => BNN_NETWORKS.includes(n))) {
-    throw new UserError(`bnn: networks must be some of ${BNN_NETWORKS.join(', ')}, got ${JSON.stringify(r.networks)}`, 'e.g. --networks mlp,cnn');
-  }
-  if (new Set(r.networks).size !== r.networks.length) throw new UserError(`bnn: a network is listed twice: ${r.networks.join(',')}`, 'give each network once');
+  const r: ResolvedBnnOptions = { seed: opts.seed, ...withDefaults(opts, BNN_DEFAULTS), dataDir: opts.dataDir };
+  checkInt(P, 'seed', r.seed, 0, 2 ** 32 - 1);
+  checkList(P, r.networks, { allowed: BNN_NETWORKS, invalid: `networks must be some of ${BNN_NETWORKS.join(', ')}`, hint: 'e.g. --networks mlp,cnn', item: 'network' });
   if (r.lastLayer !== 'float' && r.lastLayer !== 'binary') throw new UserError(`bnn: last layer must be float or binary, got '${String(r.lastLayer)}'`, 'e.g. --last-layer float');
-  checkInt('chips', r.chips, 1);
-  checkInt('test', r.testSamples, 1);
-  checkInt('train', r.trainSamples, 1);
-  checkInt('epochs', r.epochs, 1);
-  checkInt('batch-size', r.batchSize, 1);
-  checkInt('calibration-samples', r.calibrationSamples, 1);
-  checkInt('dac-bits', r.dacBits, 1, 24);
-  checkInt('adc-bits', r.adcBits, 1, 24);
-  if (!(typeof r.lr === 'number' && r.lr > 0 && Number.isFinite(r.lr))) throw new UserError(`bnn: 'lr' must be a positive number, got ${JSON.stringify(r.lr)}`, 'e.g. 0.003');
-  if (!Array.isArray(r.faults) || r.faults.length === 0 || !r.faults.every((f) => typeof f === 'number' && f >= 0 && f <= 1)) {
-    throw new UserError(`bnn: fault rates must be fractions of cells from 0 to 1, got ${JSON.stringify(r.faults)}`, 'e.g. --faults 0,0.01,0.05');
-  }
-  if (new Set(r.faults).size !== r.faults.length) throw new UserError(`bnn: a fault rate is listed twice: ${r.faults.join(',')}`, 'give each rate once');
+  checkInts(P, [
+    ['chips', r.chips, 1], ['test', r.testSamples, 1], ['train', r.trainSamples, 1], ['epochs', r.epochs, 1], ['batch-size', r.batchSize, 1],
+    ['calibration-samples', r.calibrationSamples, 1], ['dac-bits', r.dacBits, 1, 24], ['adc-bits', r.adcBits, 1, 24],
+  ]);
+  checkPositive(P, 'lr', r.lr);
+  checkList(P, r.faults, {
+    allowed: (f) => typeof f === 'number' && f >= 0 && f <= 1, invalid: 'fault rates must be fractions of cells from 0 to 1', hint: 'e.g. --faults 0,0.01,0.05', item: 'fault rate',
+  });
   // unknown presets are UserErrors from devicePreset
   devicePreset(r.bnnDevice);
   devicePreset(r.floatLayerDevice);
@@ -318,9 +272,8 @@ function deployRow(model: Sequential, data: DatasetSplits, software: number, job
 async function networkData(network: BnnNetwork, o: ResolvedBnnOptions, opts: BnnOptions): Promise<{ name: string; splits: DatasetSplits }> {
   const dataset = NETWORK_DATASET[network];
   const injected = opts.data?.[dataset];
-  const env = { ...(opts.env ?? process.env), ...(o.dataDir ? { XBARNET_DATA_DIR: o.dataDir } : {}) };
-  const splits = injected ?? (await loadDataset(dataset, { limit: { train: o.trainSamples, test: o.testSamples }, env }));
-  return { name: injected ? splits.train.name : dataset, splits: { train: take(splits.train, o.trainSamples), test: take(splits.test, o.testSamples) } };
+  const splits = await loadLimited(dataset, o, dataEnv(opts.env, o.dataDir), injected);
+  return { name: injected ? splits.train.name : dataset, splits: takeSplits(splits, o) };
 }
 
 export async function runBnnExperiment(opts: BnnOptions): Promise<BnnResult> {

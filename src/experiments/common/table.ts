@@ -16,3 +16,19 @@ export function si(value: number, unit: string): string {
   const [f, p] = prefixes.find(([f]) => a >= f) ?? prefixes[prefixes.length - 1];
   return `${(value / f).toPrecision(3)} ${p}${unit}`;
 }
+
+/** A fraction as a percentage, `12.34%` (`digits` decimals); `-` when not finite. */
+export function pct(x: number, digits = 2): string {
+  return Number.isFinite(x) ? `${(100 * x).toFixed(digits)}%` : '-';
+}
+
+/** An accuracy over chips as percentages, `97.12 ± 0.35%`; without the `±` part when the std is not finite (one chip). */
+export function pctMeanStd(m: { mean: number; std: number }): string {
+  const std = Number.isFinite(m.std) ? ` ± ${(100 * m.std).toFixed(2)}` : '';
+  return `${(100 * m.mean).toFixed(2)}${std}%`;
+}
+
+/** A count with a k or M suffix: `950`, `12.3k`, `1.25M`. */
+export function count(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
+}

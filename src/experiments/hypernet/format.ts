@@ -4,8 +4,7 @@
  * power, latency and area against the individual deployment's; then the absolute figures, and the
  * paper's figures as a labelled reference string, never used in computation.
  */
-import { si, textTable } from '../common/table.js';
-import type { DeploymentFigures } from './deploy.js';
+import { count, pct, pctMeanStd, si, textTable } from '../common/table.js';
 import type { HypernetResult } from './run.js';
 
 /** Lyu et al., Neural Networks 2024, doi 10.1016/j.neunet.2024.106312 (/work/shared/PAPERS.md section 3; issue 7). */
@@ -13,21 +12,8 @@ export const PAPER_REFERENCE =
   'Lyu et al., Neural Networks 2024 (full-size DARTS networks, CIFAR-10, 8-bit): PDARTS 89.2 % accuracy; hypernetwork against ' +
   'individual deployment: about the same power (~1x), +22-25 % latency, 1.5x area.';
 
-function pct(x: number): string {
-  return Number.isFinite(x) ? `${(100 * x).toFixed(2)}%` : '-';
-}
-
-function chips(f: DeploymentFigures): string {
-  const std = Number.isFinite(f.accuracy.std) ? ` ± ${(100 * f.accuracy.std).toFixed(2)}` : '';
-  return `${(100 * f.accuracy.mean).toFixed(2)}${std}%`;
-}
-
 function ratio(x: number): string {
   return Number.isFinite(x) ? `${x.toFixed(3)}x` : '-';
-}
-
-function count(n: number): string {
-  return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
 }
 
 function area(m2: number): string {
@@ -41,7 +27,7 @@ export function formatHypernetTable(result: HypernetResult): string {
   ];
   const rows = result.rows.map((r) => [
     r.genotype, count(r.params), pct(r.floatAccuracy), pct(r.quantAccuracy), pct(r.individual.idealAccuracy), pct(r.hypernetwork.idealAccuracy),
-    chips(r.individual), chips(r.hypernetwork),
+    pctMeanStd(r.individual.accuracy), pctMeanStd(r.hypernetwork.accuracy),
     ratio(r.ratios.power), ratio(r.ratios.latency), ratio(r.ratios.area),
   ]);
   const costHeader = ['genotype', 'deployment', 'analog stages', 'tiles', 'energy/inf', 'latency', 'power', 'area'];

@@ -7,6 +7,10 @@ import type { DatasetSplits } from '../../data/index.js';
 import { devicePreset } from '../../device/index.js';
 import { UserError } from '../../errors.js';
 import { GENOTYPES } from '../../nn/darts/index.js';
+import {
+  type CrossbarOptions, type DataSourceOptions, FROM_MIN, type IntWording, type Resolved, type TrainingOptions,
+  checkDistinct, checkInt, checkInts, checkPositive, withDefaults,
+} from '../common/options.js';
 
 /**
  * Defaults sized for the 2-core machine (our choices; the paper trains full-size networks for its
@@ -50,7 +54,7 @@ export interface HypernetProgress {
   message: string;
 }
 
-export interface HypernetOptions {
+export interface HypernetOptions extends TrainingOptions, CrossbarOptions, DataSourceOptions {
   seed: number;
   /** Published genotype names (DARTS_V1, DARTS_V2, PDARTS). */
   genotypes?: string[];
@@ -58,15 +62,10 @@ export interface HypernetOptions {
   C?: number;
   /** Number of cells (reductions at 1/3 and 2/3). */
   cells?: number;
-  chips?: number;
-  testSamples?: number;
-  trainSamples?: number;
   /** Float training epochs. */
   epochs?: number;
   /** Quantization-aware fine-tuning epochs. */
   quantEpochs?: number;
-  batchSize?: number;
-  lr?: number;
   fineTuneLr?: number;
   augment?: boolean;
   weightBits?: number;
@@ -74,63 +73,30 @@ export interface HypernetOptions {
   device?: string;
   /** 'matrix' (default) or 'column': per-column conductance scaling (hardware.weightScale). */
   weightScale?: 'matrix' | 'column';
-  tile?: { rows: number; cols: number };
-  dacBits?: number;
-  adcBits?: number;
-  calibrationSamples?: number;
-  dataDir?: string;
   /** Folder for trained models (reruns with the same training options load them); none: no cache. */
   cacheDir?: string;
-  env?: Readonly<Record<string, string | undefined>>;
   /** Splits to use instead of loading CIFAR-10 (tests). */
   data?: DatasetSplits;
   onProgress?: (p: HypernetProgress) => void;
 }
 
-export type ResolvedHypernetOptions = Omit<Required<HypernetOptions>, 'onProgress' | 'data' | 'env' | 'dataDir' | 'cacheDir'> & {
-  dataDir?: string;
-  cacheDir?: string;
-};
+export type ResolvedHypernetOptions = Resolved<HypernetOptions, 'cacheDir'>;
 
-function checkInt(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new UserError(
-      `hypernet: '${name}' must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, got ${JSON.stringify(v)}`,
-      `e.g. --${name} ${Math.max(min, Math.min(max, HINT[name] ?? min + 1))}`,
-    );
-  }
-}
+const P = 'hypernet';
 
 const HINT: Record<string, number> = { C: 8, cells: 5, chips: 3, test: 200, train: 2000, epochs: 4, seed: 1 };
 
+/** The other experiments' wording, with a typical value in the hint (HINT, else min + 1, kept in range). */
+const WORDING: IntWording = { ...FROM_MIN, hint: (name, min, max) => `e.g. --${name} ${Math.max(min, Math.min(max, HINT[name] ?? min + 1))}` };
+
 export function resolveHypernetOptions(opts: HypernetOptions): ResolvedHypernetOptions {
-  const d = HYPERNET_DEFAULTS;
   const r: ResolvedHypernetOptions = {
     seed: opts.seed,
-    genotypes: opts.genotypes ?? [...d.genotypes],
-    C: opts.C ?? d.C,
-    cells: opts.cells ?? d.cells,
-    chips: opts.chips ?? d.chips,
-    testSamples: opts.testSamples ?? d.testSamples,
-    trainSamples: opts.trainSamples ?? d.trainSamples,
-    epochs: opts.epochs ?? d.epochs,
-    quantEpochs: opts.quantEpochs ?? d.quantEpochs,
-    batchSize: opts.batchSize ?? d.batchSize,
-    lr: opts.lr ?? d.lr,
-    fineTuneLr: opts.fineTuneLr ?? d.fineTuneLr,
-    augment: opts.augment ?? d.augment,
-    weightBits: opts.weightBits ?? d.weightBits,
-    activationBits: opts.activationBits ?? d.activationBits,
-    device: opts.device ?? d.device,
-    weightScale: opts.weightScale ?? d.weightScale,
-    tile: opts.tile ?? { ...d.tile },
-    dacBits: opts.dacBits ?? d.dacBits,
-    adcBits: opts.adcBits ?? d.adcBits,
-    calibrationSamples: opts.calibrationSamples ?? d.calibrationSamples,
+    ...withDefaults(opts, HYPERNET_DEFAULTS),
     ...(opts.dataDir !== undefined && { dataDir: opts.dataDir }),
     ...(opts.cacheDir !== undefined && { cacheDir: opts.cacheDir }),
   };
-  checkInt('seed', r.seed, 0, 2 ** 32 - 1);
+  checkInt(P, 'seed', r.seed, 0, 2 ** 32 - 1, WORDING);
   const known = Object.keys(GENOTYPES);
   if (!Array.isArray(r.genotypes) || r.genotypes.length === 0) {
     throw new UserError('hypernet: give at least one genotype', `e.g. --genotypes ${known.join(',')}`);
@@ -138,25 +104,17 @@ export function resolveHypernetOptions(opts: HypernetOptions): ResolvedHypernetO
   for (const g of r.genotypes) {
     if (!known.includes(g)) throw new UserError(`hypernet: unknown genotype '${g}'`, `published genotypes: ${known.join(', ')}`);
   }
-  if (new Set(r.genotypes).size !== r.genotypes.length) throw new UserError(`hypernet: a genotype is listed twice: ${r.genotypes.join(',')}`, 'give each genotype once');
+  checkDistinct(P, 'genotype', r.genotypes);
   // factorized reduce halves C: C must be even; every cell doubles it at most twice
-  checkInt('C', r.C, 2, 64);
+  checkInt(P, 'C', r.C, 2, 64, WORDING);
   if (r.C % 2 !== 0) throw new UserError(`hypernet: 'C' must be even (a factorized reduce splits C channels in halves), got ${r.C}`, 'e.g. --C 8');
-  checkInt('cells', r.cells, 3, 20);
-  checkInt('chips', r.chips, 1, 100);
-  checkInt('test', r.testSamples, 1);
-  checkInt('train', r.trainSamples, 1);
-  checkInt('epochs', r.epochs, 1, 1000);
-  checkInt('quant-epochs', r.quantEpochs, 1, 1000);
-  checkInt('batch-size', r.batchSize, 1, 4096);
-  checkInt('weight-bits', r.weightBits, 2, 8);
-  checkInt('activation-bits', r.activationBits, 2, 16);
-  checkInt('dac-bits', r.dacBits, 1, 24);
-  checkInt('adc-bits', r.adcBits, 1, 24);
-  checkInt('calibration-samples', r.calibrationSamples, 1);
-  for (const [name, v] of [['lr', r.lr], ['fine-tune-lr', r.fineTuneLr]] as const) {
-    if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) throw new UserError(`hypernet: '${name}' must be a positive number, got ${JSON.stringify(v)}`, 'e.g. 0.003');
-  }
+  checkInts(P, [
+    ['cells', r.cells, 3, 20], ['chips', r.chips, 1, 100], ['test', r.testSamples, 1], ['train', r.trainSamples, 1], ['epochs', r.epochs, 1, 1000],
+    ['quant-epochs', r.quantEpochs, 1, 1000], ['batch-size', r.batchSize, 1, 4096], ['weight-bits', r.weightBits, 2, 8],
+    ['activation-bits', r.activationBits, 2, 16], ['dac-bits', r.dacBits, 1, 24], ['adc-bits', r.adcBits, 1, 24], ['calibration-samples', r.calibrationSamples, 1],
+  ], WORDING);
+  checkPositive(P, 'lr', r.lr);
+  checkPositive(P, 'fine-tune-lr', r.fineTuneLr);
   if (typeof r.augment !== 'boolean') throw new UserError(`hypernet: 'augment' must be true or false, got ${JSON.stringify(r.augment)}`, 'e.g. augment: false');
   if (!r.tile || !Number.isInteger(r.tile.rows) || !Number.isInteger(r.tile.cols) || r.tile.rows < 1 || r.tile.cols < 1) {
     throw new UserError(`hypernet: tile must be whole rows and columns, got ${JSON.stringify(r.tile)}`, 'e.g. 128x128');

@@ -10,9 +10,10 @@
  * Every number is a pure function of the options (seeds derive from `seed`, subsets are fixed).
  */
 import { removeInputQuantizers, weightLevels } from '../../compress/index.js';
-import { type DatasetSplits, loadDataset, take } from '../../data/index.js';
+import type { DatasetSplits } from '../../data/index.js';
 import { UserError } from '../../errors.js';
 import { type Sequential, evaluate } from '../../nn/index.js';
+import { dataEnv, loadLimited, takeSplits } from '../common/data.js';
 import { spread } from '../idm/sequences.js';
 import { type DeploymentFigures, deployAndMeasure, hypernetworkFor } from './deploy.js';
 import { PAPER_REFERENCE } from './format.js';
@@ -63,13 +64,12 @@ export const DEPLOYMENT_NOTE =
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 async function loadData(o: ResolvedHypernetOptions, opts: HypernetOptions): Promise<DatasetSplits> {
-  const env = { ...(opts.env ?? process.env), ...(o.dataDir ? { XBARNET_DATA_DIR: o.dataDir } : {}) };
-  const s = opts.data ?? (await loadDataset('cifar10', { limit: { train: o.trainSamples, test: o.testSamples }, env }));
+  const s = await loadLimited('cifar10', o, dataEnv(opts.env, o.dataDir), opts.data);
   const sh = s.train.sampleShape;
   if (sh.length !== 3 || sh[0] % 4 !== 0 || sh[1] % 4 !== 0) {
     throw new UserError(`hypernet: DARTS networks need images whose height and width are divisible by 4, got ${JSON.stringify(sh)}`, 'use CIFAR-10 (32x32x3)');
   }
-  return { train: take(s.train, o.trainSamples), test: take(s.test, o.testSamples) };
+  return takeSplits(s, o);
 }
 
 /** Largest count of distinct effective weight values over the model's weight tensors. */

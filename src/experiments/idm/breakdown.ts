@@ -5,7 +5,7 @@
  */
 import type { CostReport } from '../../cost/index.js';
 
-export const ENERGY_PARTS = ['cells', 'dac', 'sampleHold', 'adc', 'shiftAdd', 'digital', 'tia', 'analogUnits', 'buffer'] as const;
+export const ENERGY_PARTS = ['cells', 'dac', 'sampleHold', 'adc', 'shiftAdd', 'digital', 'tia', 'analogUnits', 'buffer', 'interconnect'] as const;
 export type EnergyPart = (typeof ENERGY_PARTS)[number];
 
 /** Column titles of the parts. */
@@ -19,6 +19,7 @@ export const PART_LABELS: Readonly<Record<EnergyPart, string>> = {
   tia: 'TIA',
   analogUnits: 'analog units',
   buffer: 'buffer',
+  interconnect: 'interconnect',
 };
 
 /** Joules per inference per part, and their total. */
@@ -35,6 +36,7 @@ export function energyParts(report: CostReport): EnergyParts {
     parts.shiftAdd += e.shiftAdd;
     parts.digital += e.digital;
     parts.buffer += e.buffer;
+    parts.interconnect += e.interconnect;
     if (s.kind === 'analog-unit') parts.analogUnits += e.analog;
     else parts.tia += e.analog;
   }

@@ -3,7 +3,7 @@
  * explanation of each family's efficiency ratio computed from that breakdown. The paper's claim is
  * a labelled reference string printed beside the measurement and never used in computation.
  */
-import { si, textTable } from '../common/table.js';
+import { pct, pctMeanStd, si, textTable } from '../common/table.js';
 import { ENERGY_PARTS, PART_LABELS, energyShares } from './breakdown.js';
 import type { IdmFamily } from './networks.js';
 import type { IdmResult, IdmRow } from './run.js';
@@ -20,15 +20,6 @@ export const PAPER_CLAIM =
 
 const FAMILY_NAMES: Readonly<Record<IdmFamily, string>> = { cnn: 'CNN', rnn: 'RNN' };
 
-function pct(x: number, digits = 2): string {
-  return Number.isFinite(x) ? `${(100 * x).toFixed(digits)}%` : '-';
-}
-
-function accuracy(r: IdmRow): string {
-  const std = Number.isFinite(r.accuracy.std) ? ` ± ${(100 * r.accuracy.std).toFixed(2)}` : '';
-  return `${(100 * r.accuracy.mean).toFixed(2)}${std}%`;
-}
-
 function area(m2: number): string {
   return `${(m2 / 1e-6).toPrecision(3)} mm²`;
 }
@@ -41,7 +32,7 @@ function ratio(x: number): string {
 export function formatIdmTable(result: IdmResult): string {
   const header = ['family', 'L', 'network', 'scheme', 'accuracy (mean ± std)', 'software', 'energy/inf', 'latency', 'area', 'TOPS/W', 'E / E(idm)'];
   const rows = result.rows.map((r) => [
-    FAMILY_NAMES[r.family], String(r.depth), r.network, r.schemeLabel, accuracy(r), pct(r.softwareAccuracy),
+    FAMILY_NAMES[r.family], String(r.depth), r.network, r.schemeLabel, pctMeanStd(r.accuracy), pct(r.softwareAccuracy),
     si(r.energy, 'J'), si(r.latency, 's'), area(r.area), r.topsPerWatt.toPrecision(3), ratio(r.ratio),
   ]);
   return textTable(header, rows, [false, true, false, false, true, true, true, true, true, true, true]);
@@ -96,10 +87,10 @@ export function explainIdm(result: IdmResult): string {
     const idm = at(deep, 'idm');
     lines.push(`  at L=${deep}, conventional ${si(conv.energy, 'J')}/inference: ${dominant(conv)}`);
     lines.push(`  at L=${deep}, idm ${si(idm.energy, 'J')}/inference: ${dominant(idm)}`);
-    const removed = (['dac', 'adc', 'sampleHold', 'shiftAdd', 'digital', 'buffer'] as const).reduce((s, k) => s + conv.parts[k] - idm.parts[k], 0);
+    const removed = (['dac', 'adc', 'sampleHold', 'shiftAdd', 'digital', 'buffer', 'interconnect'] as const).reduce((s, k) => s + conv.parts[k] - idm.parts[k], 0);
     const added = idm.parts.tia + idm.parts.analogUnits - conv.parts.tia - conv.parts.analogUnits;
     lines.push(
-      `  idm removes ${si(removed, 'J')} of converters, buffer and digital units ` +
+      `  idm removes ${si(removed, 'J')} of converters, buffer, interconnect and digital units ` +
         `(${Math.round(conv.conversions.dac - idm.conversions.dac)} DAC and ${Math.round(conv.conversions.adc - idm.conversions.adc)} ADC conversions per inference) ` +
         `and adds ${si(added, 'J')} of amplifiers (${Math.round(idm.conversions.tia)} per inference) and analog units (${Math.round(idm.conversions.analogOps)} operations)`,
     );

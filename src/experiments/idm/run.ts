@@ -12,7 +12,7 @@
  */
 import { type CostReport, defaultComponents, estimateCost } from '../../cost/index.js';
 import type { HardwareConfig } from '../../crossbar/hardware.js';
-import { type Dataset, type DatasetSplits, loadDataset, take } from '../../data/index.js';
+import { type Dataset, type DatasetSplits, loadDataset } from '../../data/index.js';
 import { compile } from '../../deploy/compile.js';
 import type { AnalogChainOptions } from '../../deploy/idm.js';
 import { devicePreset } from '../../device/index.js';
@@ -21,6 +21,11 @@ import { UserError, isUserError } from '../../errors.js';
 import { type Sequential, evaluate, fit } from '../../nn/index.js';
 import type { StageCounters } from '../../sim/analog.js';
 import { runChip } from '../../sim/simulate.js';
+import {
+  AT_LEAST, type CrossbarOptions, type DataSourceOptions, type Resolved, type TrainingOptions, checkInt, checkInts, checkPositive, withDefaults,
+} from '../common/options.js';
+import { dataEnv, loadLimited, takeSplits } from '../common/data.js';
+import type { TrainedModelRecord } from '../common/records.js';
 import { type MeanStd, meanStd } from '../common/stats.js';
 import { type Conversions, type EnergyParts, energyParts } from './breakdown.js';
 import { type IdmFamily, buildCnn, buildRnn, describeCnn, describeRnn } from './networks.js';
@@ -74,7 +79,7 @@ export interface IdmProgress {
   message: string;
 }
 
-export interface IdmOptions {
+export interface IdmOptions extends TrainingOptions, CrossbarOptions, DataSourceOptions {
   seed: number;
   /** Families to run; default both. */
   families?: IdmFamily[];
@@ -83,18 +88,12 @@ export interface IdmOptions {
   dataset?: 'mnist' | 'fashion-mnist';
   /** Data root, read as XBARNET_DATA_DIR (mnist/, fashion-mnist/, sequences/ucr-uea/ under it). */
   dataDir?: string;
-  /** Environment for the loaders' XBARNET_* lookups (default process.env). */
-  env?: Readonly<Record<string, string | undefined>>;
   /** Datasets to use instead of loading (tests, custom data); cnn: images, rnn: [time, features]. */
   data?: Partial<Record<IdmFamily, DatasetSplits>>;
-  chips?: number;
   /** Test samples each chip runs (CNN: the first ones; RNN: evenly spread over the test split). */
   testSamples?: number;
   /** CNN training samples (the first ones). */
   trainSamples?: number;
-  epochs?: number;
-  batchSize?: number;
-  lr?: number;
   channels?: number;
   rnnEpochs?: number;
   rnnBatchSize?: number;
@@ -103,19 +102,12 @@ export interface IdmOptions {
   rnnActivation?: 'tanh' | 'relu';
   /** Device preset. */
   device?: string;
-  tile?: { rows: number; cols: number };
-  dacBits?: number;
-  adcBits?: number;
-  calibrationSamples?: number;
   /** Noise of the idm analog chain (compile's defaults when absent). */
   analog?: AnalogChainOptions;
   onProgress?: (p: IdmProgress) => void;
 }
 
-export type ResolvedIdmOptions = Omit<Required<IdmOptions>, 'onProgress' | 'data' | 'env' | 'dataDir' | 'analog'> & {
-  dataDir?: string;
-  analog?: AnalogChainOptions;
-};
+export type ResolvedIdmOptions = Resolved<IdmOptions, 'analog'>;
 
 export interface IdmRow {
   family: IdmFamily;
@@ -147,16 +139,10 @@ export interface IdmRow {
   energyAnalogUnitsAtDigitalOp?: number;
 }
 
-export interface IdmModelRecord {
+export interface IdmModelRecord extends TrainedModelRecord {
   family: IdmFamily;
   depth: number;
   network: string;
-  params: number;
-  trainSamples: number;
-  epochs: number;
-  trainAccuracy: number;
-  softwareAccuracy: number;
-  trainSeconds: number;
 }
 
 export interface IdmResult {
@@ -169,54 +155,26 @@ export interface IdmResult {
   seconds: number;
 }
 
-function checkInt(name: string, v: number, min: number, max = Infinity): void {
-  if (!Number.isInteger(v) || v < min || v > max) {
-    throw new UserError(`idm: '${name}' must be a whole number${max < Infinity ? ` from ${min} to ${max}` : ` >= ${min}`}, got ${JSON.stringify(v)}`, `e.g. --${name} ${Math.max(min, 1)}`);
-  }
-}
-
-function checkPositive(name: string, v: number): void {
-  if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) throw new UserError(`idm: '${name}' must be a positive number, got ${JSON.stringify(v)}`, `e.g. --${name} 0.001`);
-}
+const P = 'idm';
 
 /** Largest depth accepted: deeper stacks add nothing the trend needs and cost minutes each. */
 const MAX_DEPTH = 12;
 
 export function resolveIdmOptions(opts: IdmOptions): ResolvedIdmOptions {
-  const d = IDM_DEFAULTS;
   const r: ResolvedIdmOptions = {
     seed: opts.seed,
     families: opts.families ?? ['cnn', 'rnn'],
-    cnnDepths: opts.cnnDepths ?? [...d.cnnDepths],
-    rnnDepths: opts.rnnDepths ?? [...d.rnnDepths],
-    dataset: opts.dataset ?? d.dataset,
+    ...withDefaults(opts, IDM_DEFAULTS),
     dataDir: opts.dataDir,
-    chips: opts.chips ?? d.chips,
-    testSamples: opts.testSamples ?? d.testSamples,
-    trainSamples: opts.trainSamples ?? d.trainSamples,
-    epochs: opts.epochs ?? d.epochs,
-    batchSize: opts.batchSize ?? d.batchSize,
-    lr: opts.lr ?? d.lr,
-    channels: opts.channels ?? d.channels,
-    rnnEpochs: opts.rnnEpochs ?? d.rnnEpochs,
-    rnnBatchSize: opts.rnnBatchSize ?? d.rnnBatchSize,
-    rnnLr: opts.rnnLr ?? d.rnnLr,
-    rnnUnits: opts.rnnUnits ?? d.rnnUnits,
-    rnnActivation: opts.rnnActivation ?? d.rnnActivation,
-    device: opts.device ?? d.device,
-    tile: opts.tile ?? { ...d.tile },
-    dacBits: opts.dacBits ?? d.dacBits,
-    adcBits: opts.adcBits ?? d.adcBits,
-    calibrationSamples: opts.calibrationSamples ?? d.calibrationSamples,
     analog: opts.analog,
   };
-  checkInt('seed', r.seed, 0, 2 ** 32 - 1);
+  checkInt(P, 'seed', r.seed, 0, 2 ** 32 - 1, AT_LEAST);
   if (r.families.length === 0 || !r.families.every((f) => f === 'cnn' || f === 'rnn')) {
     throw new UserError(`idm: families must be cnn, rnn or both, got ${JSON.stringify(r.families)}`, 'e.g. families: [cnn]');
   }
   const depths = (name: string, list: number[], min: number) => {
     if (!Array.isArray(list) || list.length === 0) throw new UserError(`idm: '${name}' must list at least one depth`, `e.g. --${name} ${min},${min + 1}`);
-    for (const v of list) checkInt(name, v, min, MAX_DEPTH);
+    for (const v of list) checkInt(P, name, v, min, MAX_DEPTH, AT_LEAST);
     if (new Set(list).size !== list.length) throw new UserError(`idm: '${name}' lists a depth twice: ${list.join(',')}`, 'give each depth once');
   };
   if (r.families.includes('cnn')) depths('depths', r.cnnDepths, 1);
@@ -227,18 +185,12 @@ export function resolveIdmOptions(opts: IdmOptions): ResolvedIdmOptions {
   if (r.rnnActivation !== 'tanh' && r.rnnActivation !== 'relu') {
     throw new UserError(`idm: rnn activation must be tanh or relu, got '${String(r.rnnActivation)}'`, 'e.g. tanh');
   }
-  checkInt('chips', r.chips, 1);
-  checkInt('test', r.testSamples, 1);
-  checkInt('train', r.trainSamples, 1);
-  checkInt('epochs', r.epochs, 1);
-  checkInt('batch-size', r.batchSize, 1);
-  checkInt('channels', r.channels, 1);
-  checkInt('rnn-epochs', r.rnnEpochs, 1);
-  checkInt('rnn-batch-size', r.rnnBatchSize, 1);
-  checkInt('rnn-units', r.rnnUnits, 1);
-  checkInt('calibration-samples', r.calibrationSamples, 1);
-  checkPositive('lr', r.lr);
-  checkPositive('rnn-lr', r.rnnLr);
+  checkInts(P, [
+    ['chips', r.chips, 1], ['test', r.testSamples, 1], ['train', r.trainSamples, 1], ['epochs', r.epochs, 1],
+    ['batch-size', r.batchSize, 1], ['channels', r.channels, 1], ['rnn-epochs', r.rnnEpochs, 1], ['rnn-batch-size', r.rnnBatchSize, 1],
+    ['rnn-units', r.rnnUnits, 1], ['calibration-samples', r.calibrationSamples, 1],
+  ], AT_LEAST);
+  for (const [name, v] of [['lr', r.lr], ['rnn-lr', r.rnnLr]] as const) checkPositive(P, name, v, `e.g. --${name} 0.001`);
   return r;
 }
 
@@ -263,10 +215,10 @@ interface FamilyData {
 
 async function familyData(family: IdmFamily, o: ResolvedIdmOptions, opts: IdmOptions): Promise<FamilyData> {
   const injected = opts.data?.[family];
-  const env = { ...(opts.env ?? process.env), ...(o.dataDir ? { XBARNET_DATA_DIR: o.dataDir } : {}) };
+  const env = dataEnv(opts.env, o.dataDir);
   if (family === 'cnn') {
-    const splits = injected ?? (await loadDataset(o.dataset, { limit: { train: o.trainSamples, test: o.testSamples }, env }));
-    return { name: injected ? splits.train.name : o.dataset, splits: { train: take(splits.train, o.trainSamples), test: take(splits.test, o.testSamples) } };
+    const splits = await loadLimited(o.dataset, o, env, injected);
+    return { name: injected ? splits.train.name : o.dataset, splits: takeSplits(splits, o) };
   }
   const raw = injected ?? (await loadDataset('ucr', { problem: RNN_PROBLEM, env }));
   // the UEA files store cases class by class: an evenly spread test subset keeps every class

@@ -2,7 +2,7 @@
  * The prune-quant experiment's text output: one row per (sparsity, weight bits), then the paper's
  * qualitative claim as a labelled reference string, never used in computation.
  */
-import { si, textTable } from '../common/table.js';
+import { count, pct, pctMeanStd, si, textTable } from '../common/table.js';
 import type { PruneQuantResult, PruneQuantRow } from './run.js';
 
 /**
@@ -14,19 +14,6 @@ export const PAPER_CLAIM =
   'fewer memristors, lower power and gives faster recognition, at a small accuracy cost. No device parameters, memristor ' +
   'counts or power figures published; our sbt preset is a reconstruction (docs/sources.md section 7).';
 
-function pct(x: number): string {
-  return Number.isFinite(x) ? `${(100 * x).toFixed(2)}%` : '-';
-}
-
-function accuracy(r: PruneQuantRow): string {
-  const std = Number.isFinite(r.accuracy.std) ? ` ± ${(100 * r.accuracy.std).toFixed(2)}` : '';
-  return `${(100 * r.accuracy.mean).toFixed(2)}${std}%`;
-}
-
-function count(n: number): string {
-  return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n);
-}
-
 export function formatPruneQuantTable(result: PruneQuantResult): string {
   // reductions against the least pruned, widest-bit row (the dense 8-bit network in the defaults)
   const schemeOrder = (r: PruneQuantRow) => result.options.schemes.indexOf(r.scheme);
@@ -36,7 +23,7 @@ export function formatPruneQuantTable(result: PruneQuantResult): string {
     'tiles', 'energy/inf', 'power', 'power vs ref', 'latency',
   ];
   const rows = result.rows.map((r) => [
-    r.scheme === 'idm' ? 'idm (analog units)' : r.scheme, pct(r.sparsity), pct(r.achievedSparsity), String(r.bits), String(r.levels), String(r.cells.slices), pct(r.softwareAccuracy), accuracy(r),
+    r.scheme === 'idm' ? 'idm (analog units)' : r.scheme, pct(r.sparsity), pct(r.achievedSparsity), String(r.bits), String(r.levels), String(r.cells.slices), pct(r.softwareAccuracy), pctMeanStd(r.accuracy),
     `${count(r.cells.nonZeroCells)} / ${count(r.cells.cells)}`,
     ref ? `${(r.cells.nonZeroCells / ref.cells.nonZeroCells).toFixed(3)}x` : '-',
     `${r.cells.zeroColumns} / ${r.cells.columns}`,

@@ -21,7 +21,7 @@
 import { type EnergyBreakdown, estimateCost } from '../../cost/index.js';
 import type { HardwareConfig } from '../../crossbar/hardware.js';
 import { sliceLayout } from '../../crossbar/mapping.js';
-import { type DatasetSplits, loadDataset, take } from '../../data/index.js';
+import type { DatasetSplits } from '../../data/index.js';
 import { compile } from '../../deploy/compile.js';
 import { devicePreset } from '../../device/index.js';
 import { hashSeed } from '../../engine/index.js';
@@ -29,6 +29,10 @@ import { UserError } from '../../errors.js';
 import { type PruneGranularity, effectiveWeight, gradualPruning, pruneModel, quantizeModel, sparsityReport } from '../../compress/index.js';
 import { type Sequential, buildModel, evaluate, fit } from '../../nn/index.js';
 import { runChip } from '../../sim/simulate.js';
+import { dataEnv, loadLimited, takeSplits } from '../common/data.js';
+import {
+  type CrossbarOptions, type DataSourceOptions, type Resolved, type TrainingOptions, checkInt, checkInts, checkList, checkPositive, withDefaults,
+} from '../common/options.js';
 import { type MeanStd, meanStd } from '../common/stats.js';
 import { spread } from '../idm/sequences.js';
 import { type CellCount, countCells } from './cells.js';
@@ -78,7 +82,7 @@ export interface PruneQuantProgress {
   message: string;
 }
 
-export interface PruneQuantOptions {
+export interface PruneQuantOptions extends TrainingOptions, CrossbarOptions, DataSourceOptions {
   seed: number;
   /** Target fractions of pruned weights, each in [0, 1). */
   sparsities?: number[];
@@ -86,35 +90,24 @@ export interface PruneQuantOptions {
   bits?: number[];
   /** 'element' (unstructured, default); 'column' (whole output units / conv filters); 'kernel'. */
   granularity?: PruneGranularity;
-  chips?: number;
-  testSamples?: number;
-  trainSamples?: number;
   /** Float training epochs. */
   epochs?: number;
   /** Gradual-pruning fine-tune epochs (the last one at the final sparsity when > 1). */
   pruneEpochs?: number;
   /** Quantization-aware fine-tune epochs. */
   quantEpochs?: number;
-  batchSize?: number;
-  lr?: number;
   fineTuneLr?: number;
   device?: string;
   /** Leave all-zero output columns off the crossbars (default true). */
   dropZeroColumns?: boolean;
   /** Deployment schemes, each network deployed with each (default conventional and idm). */
   schemes?: PruneQuantScheme[];
-  tile?: { rows: number; cols: number };
-  dacBits?: number;
-  adcBits?: number;
-  calibrationSamples?: number;
-  dataDir?: string;
-  env?: Readonly<Record<string, string | undefined>>;
   /** MNIST splits to use instead of loading (tests). */
   data?: DatasetSplits;
   onProgress?: (p: PruneQuantProgress) => void;
 }
 
-export type ResolvedPruneQuantOptions = Omit<Required<PruneQuantOptions>, 'onProgress' | 'data' | 'env' | 'dataDir'> & { dataDir?: string };
+export type ResolvedPruneQuantOptions = Resolved<PruneQuantOptions>;
 
 export interface PruneQuantRow {
   /** Deployment scheme: conventional, or idm (the analog activation and max-pooling units). */
@@ -153,65 +146,30 @@ export interface PruneQuantResult {
 
 const GRANULARITIES: readonly PruneGranularity[] = ['element', 'column', 'kernel'];
 
-function checkInt(name: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new UserError(`prune-quant: '${name}' must be a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, got ${JSON.stringify(v)}`, `e.g. --${name} ${min + 1}`);
-  }
-}
+const P = 'prune-quant';
 
 export function resolvePruneQuantOptions(opts: PruneQuantOptions): ResolvedPruneQuantOptions {
-  const d = PRUNE_QUANT_DEFAULTS;
-  const r: ResolvedPruneQuantOptions = {
-    seed: opts.seed,
-    sparsities: opts.sparsities ?? [...d.sparsities],
-    bits: opts.bits ?? [...d.bits],
-    granularity: opts.granularity ?? d.granularity,
-    chips: opts.chips ?? d.chips,
-    testSamples: opts.testSamples ?? d.testSamples,
-    trainSamples: opts.trainSamples ?? d.trainSamples,
-    epochs: opts.epochs ?? d.epochs,
-    pruneEpochs: opts.pruneEpochs ?? d.pruneEpochs,
-    quantEpochs: opts.quantEpochs ?? d.quantEpochs,
-    batchSize: opts.batchSize ?? d.batchSize,
-    lr: opts.lr ?? d.lr,
-    fineTuneLr: opts.fineTuneLr ?? d.fineTuneLr,
-    device: opts.device ?? d.device,
-    dropZeroColumns: opts.dropZeroColumns ?? d.dropZeroColumns,
-    schemes: opts.schemes ?? [...d.schemes],
-    tile: opts.tile ?? { ...d.tile },
-    dacBits: opts.dacBits ?? d.dacBits,
-    adcBits: opts.adcBits ?? d.adcBits,
-    calibrationSamples: opts.calibrationSamples ?? d.calibrationSamples,
-    dataDir: opts.dataDir,
-  };
-  checkInt('seed', r.seed, 0, 2 ** 32 - 1);
-  if (!Array.isArray(r.sparsities) || r.sparsities.length === 0 || !r.sparsities.every((s) => typeof s === 'number' && s >= 0 && s < 1)) {
-    throw new UserError(`prune-quant: sparsities must be fractions from 0 to below 1, got ${JSON.stringify(r.sparsities)}`, 'e.g. --sparsities 0,0.5,0.9');
-  }
-  if (new Set(r.sparsities).size !== r.sparsities.length) throw new UserError(`prune-quant: a sparsity is listed twice: ${r.sparsities.join(',')}`, 'give each sparsity once');
-  if (!Array.isArray(r.bits) || r.bits.length === 0 || !r.bits.every((b) => Number.isInteger(b) && b >= 1 && b <= 8)) {
-    throw new UserError(`prune-quant: weight bits must be whole numbers from 1 to 8, got ${JSON.stringify(r.bits)}`, 'e.g. --bits 8,4,2');
-  }
-  if (new Set(r.bits).size !== r.bits.length) throw new UserError(`prune-quant: a bit-width is listed twice: ${r.bits.join(',')}`, 'give each bit-width once');
-  if (!Array.isArray(r.schemes) || r.schemes.length === 0 || !r.schemes.every((x) => PRUNE_QUANT_SCHEMES.includes(x)) || new Set(r.schemes).size !== r.schemes.length) {
-    throw new UserError(`prune-quant: schemes must be distinct names among ${PRUNE_QUANT_SCHEMES.join(', ')}, got ${JSON.stringify(r.schemes)}`, 'e.g. --schemes conventional,idm');
-  }
+  const r: ResolvedPruneQuantOptions = { seed: opts.seed, ...withDefaults(opts, PRUNE_QUANT_DEFAULTS), dataDir: opts.dataDir };
+  checkInt(P, 'seed', r.seed, 0, 2 ** 32 - 1);
+  checkList(P, r.sparsities, {
+    allowed: (s) => typeof s === 'number' && s >= 0 && s < 1, invalid: 'sparsities must be fractions from 0 to below 1', hint: 'e.g. --sparsities 0,0.5,0.9', item: 'sparsity',
+  });
+  checkList(P, r.bits, {
+    allowed: (b) => Number.isInteger(b) && b >= 1 && b <= 8, invalid: 'weight bits must be whole numbers from 1 to 8', hint: 'e.g. --bits 8,4,2', item: 'bit-width',
+  });
+  checkList(P, r.schemes, {
+    allowed: PRUNE_QUANT_SCHEMES, invalid: `schemes must be distinct names among ${PRUNE_QUANT_SCHEMES.join(', ')}`, hint: 'e.g. --schemes conventional,idm',
+  });
   if (!GRANULARITIES.includes(r.granularity)) {
     throw new UserError(`prune-quant: granularity must be one of ${GRANULARITIES.join(', ')}, got ${JSON.stringify(r.granularity)}`, 'use --structured for column pruning');
   }
-  checkInt('chips', r.chips, 1);
-  checkInt('test', r.testSamples, 1);
-  checkInt('train', r.trainSamples, 1);
-  checkInt('epochs', r.epochs, 1);
-  checkInt('prune-epochs', r.pruneEpochs, 1);
-  checkInt('quant-epochs', r.quantEpochs, 1);
-  checkInt('batch-size', r.batchSize, 1);
-  checkInt('calibration-samples', r.calibrationSamples, 1);
-  checkInt('dac-bits', r.dacBits, 1, 24);
-  checkInt('adc-bits', r.adcBits, 1, 24);
-  for (const [name, v] of [['lr', r.lr], ['fine-tune-lr', r.fineTuneLr]] as const) {
-    if (!(typeof v === 'number' && v > 0 && Number.isFinite(v))) throw new UserError(`prune-quant: '${name}' must be a positive number, got ${JSON.stringify(v)}`, 'e.g. 0.003');
-  }
+  checkInts(P, [
+    ['chips', r.chips, 1], ['test', r.testSamples, 1], ['train', r.trainSamples, 1], ['epochs', r.epochs, 1], ['prune-epochs', r.pruneEpochs, 1],
+    ['quant-epochs', r.quantEpochs, 1], ['batch-size', r.batchSize, 1], ['calibration-samples', r.calibrationSamples, 1],
+    ['dac-bits', r.dacBits, 1, 24], ['adc-bits', r.adcBits, 1, 24],
+  ]);
+  checkPositive(P, 'lr', r.lr);
+  checkPositive(P, 'fine-tune-lr', r.fineTuneLr);
   devicePreset(r.device); // unknown presets are UserErrors
   return r;
 }
@@ -248,9 +206,7 @@ export function quantizeFor(bits: number): { bits: number; grid: 'mid-tread' | '
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 async function loadData(o: ResolvedPruneQuantOptions, opts: PruneQuantOptions): Promise<DatasetSplits> {
-  const env = { ...(opts.env ?? process.env), ...(o.dataDir ? { XBARNET_DATA_DIR: o.dataDir } : {}) };
-  const s = opts.data ?? (await loadDataset('mnist', { limit: { train: o.trainSamples, test: o.testSamples }, env }));
-  return { train: take(s.train, o.trainSamples), test: take(s.test, o.testSamples) };
+  return takeSplits(await loadLimited('mnist', o, dataEnv(opts.env, o.dataDir), opts.data), o);
 }
 
 function largestTensorLevels(model: Sequential): number {

@@ -17,6 +17,7 @@ import { type Dataset, type DatasetSplits, loadDataset, sampleSize, vesselFovMas
 import { type DeviceModel, devicePreset } from '../../device/index.js';
 import { UserError } from '../../errors.js';
 import { type OptimizerOptions, type Sequential, fit } from '../../nn/index.js';
+import { AT_LEAST, type IntCheck, type IntWording, checkInt, checkInts } from '../common/options.js';
 import { type MeanStd, meanStd } from '../common/stats.js';
 import { prAuc, rocAuc } from './auc.js';
 import { type ChipTensor, PRUNED_READS, type PrunedRead, loadRandomChip } from './chip.js';
@@ -146,25 +147,22 @@ export interface RandomPruneResult {
   seconds: number;
 }
 
-function checkCount(name: string, v: number | undefined, min: number): void {
-  if (v !== undefined && (!Number.isInteger(v) || v < min)) {
-    throw new UserError(`random-prune: '${name}' must be a whole number >= ${min}, got ${JSON.stringify(v)}`, `e.g. ${name}: ${Math.max(min, 1)}`);
-  }
-}
+const P = 'random-prune';
+
+/** `'chips' must be a whole number >= 1`, hints in the options' own names (`e.g. chips: 1`): the API, not the CLI. */
+const WORDING: IntWording = { ...AT_LEAST, hint: (name, min) => `e.g. ${name}: ${Math.max(min, 1)}` };
 
 function validate(opts: RandomPruneOptions): RandomPruneTask[] {
   const tasks = opts.task === 'all' ? [...RANDOM_PRUNE_TASKS] : [opts.task];
   if (!tasks.every((t) => RANDOM_PRUNE_TASKS.includes(t))) {
     throw new UserError(`random-prune: unknown task ${JSON.stringify(opts.task)}`, `use one of ${RANDOM_PRUNE_TASKS.join(', ')}, or all`);
   }
-  if (!Number.isInteger(opts.seed) || opts.seed < 0) throw new UserError(`random-prune: 'seed' must be a whole number >= 0, got ${JSON.stringify(opts.seed)}`, 'e.g. seed: 1');
-  checkCount('chips', opts.chips, 1);
-  checkCount('chipSeed', opts.chipSeed, 0);
-  checkCount('epochs', opts.epochs, 1);
-  checkCount('baselineEpochs', opts.baselineEpochs, 1);
-  checkCount('batchSize', opts.batchSize, 1);
-  checkCount('energySamples', opts.energySamples, 1);
-  checkCount('adcBits', opts.adcBits, 1);
+  checkInt(P, 'seed', opts.seed, 0, undefined, WORDING);
+  const counts: IntCheck[] = [
+    ['chips', opts.chips, 1], ['chipSeed', opts.chipSeed, 0], ['epochs', opts.epochs, 1], ['baselineEpochs', opts.baselineEpochs, 1],
+    ['batchSize', opts.batchSize, 1], ['energySamples', opts.energySamples, 1], ['adcBits', opts.adcBits, 1],
+  ];
+  checkInts(P, counts.filter(([, v]) => v !== undefined), WORDING);
   if (opts.density !== undefined && !(opts.density > 0 && opts.density <= 1)) {
     throw new UserError(`random-prune: 'density' must be in (0, 1], got ${opts.density}`, 'e.g. density: 0.5');
   }
@@ -360,21 +358,29 @@ async function runSupermask(ctx: TaskContext, chip: number, chipSeed: number): P
   }
 }
 
+/**
+ * Adam with cosine annealing for the baselines' float training (ctx.baselineEpochs epochs); progress
+ * lines `${label} epoch e/n loss ... train acc ...` under `stage`.
+ */
+async function fitBaseline(ctx: TaskContext, model: Sequential, lr: number, seed: number, chip: number, stage: 'readout' | 'conventional', label: string): Promise<void> {
+  await fit(model, ctx.data.train, {
+    epochs: ctx.baselineEpochs,
+    batchSize: ctx.batchSize,
+    optimizer: { type: 'adam', lr },
+    schedule: { type: 'cosine' },
+    seed,
+    progress: false,
+    onEpochEnd: (log) => ctx.progress({ chip, stage, epoch: log.epoch, epochs: ctx.baselineEpochs, loss: log.loss, message: `${label} epoch ${log.epoch}/${ctx.baselineEpochs} loss ${log.loss.toFixed(4)} train acc ${log.accuracy.toFixed(4)}` }),
+  });
+}
+
 /** Trains the float model of baseline (b) once per task; returns its effective weights per tensor. */
 async function trainConventional(ctx: TaskContext): Promise<{ model: Sequential; seconds: number }> {
   const { task, opts } = ctx;
   const seed = hashSeed(opts.seed, task, 'conventional');
   const model = buildNetwork(task, netOptions(ctx, seed));
   const t0 = performance.now();
-  await fit(model, ctx.data.train, {
-    epochs: ctx.baselineEpochs,
-    batchSize: ctx.batchSize,
-    optimizer: { type: 'adam', lr: CONVENTIONAL_LR },
-    schedule: { type: 'cosine' },
-    seed,
-    progress: false,
-    onEpochEnd: (log) => ctx.progress({ chip: -1, stage: 'conventional', epoch: log.epoch, epochs: ctx.baselineEpochs, loss: log.loss, message: `float epoch ${log.epoch}/${ctx.baselineEpochs} loss ${log.loss.toFixed(4)} train acc ${log.accuracy.toFixed(4)}` }),
-  });
+  await fitBaseline(ctx, model, CONVENTIONAL_LR, seed, -1, 'conventional', 'float');
   return { model, seconds: (performance.now() - t0) / 1000 };
 }
 
@@ -440,16 +446,8 @@ async function runReadout(ctx: TaskContext, chip: number, chipSeed: number): Pro
     for (const p of model.params()) p.trainable = false;
     out.param('kernel').trainable = true;
     const t0 = performance.now();
-    await fit(model, ctx.data.train, {
-      epochs: ctx.baselineEpochs,
-      batchSize: ctx.batchSize,
-      // One linear layer on fixed features: a larger step than the full network's (measured: 1e-3 underfits in 10 epochs).
-      optimizer: { type: 'adam', lr: READOUT_LR },
-      schedule: { type: 'cosine' },
-      seed,
-      progress: false,
-      onEpochEnd: (log) => ctx.progress({ chip, stage: 'readout', epoch: log.epoch, epochs: ctx.baselineEpochs, loss: log.loss, message: `readout epoch ${log.epoch}/${ctx.baselineEpochs} loss ${log.loss.toFixed(4)} train acc ${log.accuracy.toFixed(4)}` }),
-    });
+    // One linear layer on fixed features: a larger step than the full network's (measured: 1e-3 underfits in 10 epochs).
+    await fitBaseline(ctx, model, READOUT_LR, seed, chip, 'readout', 'readout');
     const trainSeconds = (performance.now() - t0) / 1000;
     const beforeProgramming = scoreModel(model, ctx.data.test, new Rng(hashSeed(opts.seed, task, 'test-reads', 'readout', chip)));
     const v = out.param('kernel').variable;
