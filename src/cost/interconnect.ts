@@ -20,7 +20,7 @@ import { type CmosTechnology, JUNCTION, LAYOUT, PTM_32NM_LP } from './switch-mod
 export interface WireParameters {
   /** Wire capacitance per length (F/m). */
   capacitancePerLength: number;
-  /** Resistance per length the repeaters are designed for (F/m): the minimum-width wire of the node. */
+  /** Resistance per length the repeaters are designed for (ohm/m): the minimum-width wire of the node. */
   designResistancePerLength: number;
   /** Resistance per length of the bus segments themselves (ohm/m): the wider semi-global wire. */
   segmentResistancePerLength: number;

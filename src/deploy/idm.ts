@@ -7,7 +7,7 @@
  * Built on the conventional stages: a chain crossbar -> analog-capable units -> crossbar loses its
  * ADC, its DAC and its digital units; what is left converted says why in the deployment.
  */
-import type { HardwareConfig } from '../crossbar/hardware.js';
+import { type HardwareConfig, layerHardware } from '../crossbar/hardware.js';
 import { UserError } from '../errors.js';
 import type { Sequential } from '../nn/model.js';
 import { conventionalStages } from './conventional.js';
@@ -44,8 +44,9 @@ export function idmStages(model: Sequential, hw: HardwareConfig): Stage[] {
   // slices would need a digital shift-add of their outputs, which an analog chain does not have
   const sliced = stages.flatMap((s) => (s.kind === 'analog' ? [s] : s.kind === 'recurrent' ? [s.input, ...s.recurrent] : [])).find((s) => s.mapped.slices > 1);
   if (sliced) {
+    const own = layerHardware(hw, sliced.name); // the layer's own weight bits and device (hardware.layers)
     throw new UserError(
-      `the idm scheme keeps data analog between layers, so it cannot shift-add bit-sliced weights: '${sliced.name}' needs ${sliced.mapped.slices} slices of ${hw.weightBits}-bit weights on a ${hw.device.levels}-level device`,
+      `the idm scheme keeps data analog between layers, so it cannot shift-add bit-sliced weights: '${sliced.name}' needs ${sliced.mapped.slices} slices of ${own.weightBits}-bit weights on a ${own.device.levels}-level device`,
       'use fewer weight bits (2^(bits-1) levels must fit the device), leave hardware.weightBits out (analog weights), or use the conventional scheme',
     );
   }
