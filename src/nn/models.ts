@@ -7,7 +7,7 @@ import type { Layer } from './layer.js';
 import { BatchNorm, Conv2d, Dense, Dropout, Flatten, MaxPool, ReLU } from './layers.js';
 import { Sequential } from './model.js';
 import { rnnClassifierLayers } from './recurrent.js';
-import { dartsZooLayers } from './darts/network.js';
+import { dartsHyperZooLayers, dartsZooLayers } from './darts/network.js';
 
 export interface ModelOptions {
   /** Sample shape without the batch axis, channels last, e.g. [28, 28, 1]. */
@@ -120,6 +120,7 @@ const ZOO: Record<string, ModelEntry> = {
   lstm: { description: 'LSTM sequence classifier, hidden = units per stacked layer, default [64]; skips all-zero (padding) steps', inputRank: 2, layers: (o) => rnnClassifierLayers({ cell: 'lstm', units: o.hidden ?? [64], dropout: o.dropout, numClasses: o.numClasses }) },
   gru: { description: 'GRU sequence classifier, hidden = units per stacked layer, default [64]; skips all-zero (padding) steps', inputRank: 2, layers: (o) => rnnClassifierLayers({ cell: 'gru', units: o.hidden ?? [64], dropout: o.dropout, numClasses: o.numClasses }) },
   darts: { description: 'DARTS network of a genotype (options genotype: DARTS_V1 | DARTS_V2 | PDARTS | a genotype, default DARTS_V2; C, default 16; layers (cells), default 8); docs/darts.md', inputRank: 3, layers: dartsZooLayers },
+  'darts-hyper': { description: 'DARTS all-inclusive hypernetwork (every primitive on every cell edge) switched to a genotype (options as darts); deploy with scheme hypernetwork; docs/hypernetwork.md', inputRank: 3, layers: dartsHyperZooLayers },
 };
 
 /** Names accepted by `buildModel`. */

@@ -92,6 +92,34 @@ export function accuracySpec(r: ReportData): TopLevelSpec | undefined {
   } as TopLevelSpec;
 }
 
+/** Most bars a per-stage chart draws; larger deployments (a DARTS hypernetwork has thousands of stages) are grouped. */
+export const MAX_STAGE_BARS = 60;
+
+/**
+ * Stages as bars: one per stage, or, beyond `MAX_STAGE_BARS`, one per group of stages sharing the
+ * longest name prefix (dot-separated: `cells.cell2.e5.sep_conv_3x3.dw1` -> `cells.cell2`) that
+ * keeps the bar count within the limit, values summed, in execution order of first appearance.
+ */
+export function stageBars(names: readonly string[], max = MAX_STAGE_BARS): { labels: string[]; groupOf: number[]; depth: number | undefined } {
+  const identity = { labels: [...names], groupOf: names.map((_, i) => i), depth: undefined };
+  if (names.length <= max) return identity;
+  const deepest = Math.max(...names.map((n) => n.split('.').length));
+  for (let depth = deepest - 1; depth >= 1; depth--) {
+    const labels: string[] = [];
+    const index = new Map<string, number>();
+    const groupOf = names.map((n) => {
+      const key = n.split('.').slice(0, depth).join('.');
+      if (!index.has(key)) {
+        index.set(key, labels.length);
+        labels.push(key);
+      }
+      return index.get(key)!;
+    });
+    if (labels.length <= max) return { labels, groupOf, depth };
+  }
+  return identity;
+}
+
 function stackedSpec(
   title: string,
   stages: readonly StageCost[],
@@ -100,21 +128,28 @@ function stackedSpec(
   units: readonly Unit[],
   axis: string,
 ): TopLevelSpec {
-  const names = stages.map((s) => s.name);
-  const totals = stages.map((s) => parts.reduce((a, [k]) => a + value(s, k), 0));
+  const bars = stageBars(stages.map((s) => s.name));
+  const sums = bars.labels.map(() => new Map<string, number>());
+  stages.forEach((s, i) => {
+    const m = sums[bars.groupOf[i]];
+    for (const [k] of parts) m.set(k, (m.get(k) ?? 0) + value(s, k));
+  });
+  const at = (b: number, k: string) => sums[b].get(k) ?? 0;
+  const totals = bars.labels.map((_, b) => parts.reduce((a, [k]) => a + at(b, k), 0));
   const [scale, unit] = unitFor(Math.max(...totals, 0), units);
-  const present = parts.filter(([k]) => stages.some((s) => value(s, k) > 0));
-  const values = stages.flatMap((s, i) =>
-    present.map(([k, label], order) => ({ stage: s.name, index: i, component: label, order, value: value(s, k) / scale })),
+  const present = parts.filter(([k]) => bars.labels.some((_, b) => at(b, k) > 0));
+  const values = bars.labels.flatMap((label, b) =>
+    present.map(([k, name], order) => ({ stage: label, index: b, component: name, order, value: at(b, k) / scale })),
   );
+  const grouped = bars.depth !== undefined ? `, stages grouped by the first ${bars.depth} part(s) of their names` : '';
   return {
-    title,
+    title: `${title}${grouped}`,
     width: WIDTH,
     height: 240,
     data: { values },
     mark: 'bar',
     encoding: {
-      x: { field: 'stage', type: 'nominal', sort: names, title: 'stage (execution order)', axis: { labelAngle: -40 } },
+      x: { field: 'stage', type: 'nominal', sort: bars.labels, title: 'stage (execution order)', axis: { labelAngle: -40 } },
       y: { field: 'value', type: 'quantitative', stack: 'zero', title: `${axis} (${unit})` },
       color: { field: 'component', type: 'nominal', sort: present.map(([, l]) => l), title: 'component' },
       order: { field: 'order', type: 'quantitative' },

@@ -20,6 +20,7 @@ import {
   type Sequential,
   buildDartsHypernetwork,
   buildDartsNetwork,
+  buildModel,
   copyWeightsToHypernet,
   dartsBody,
   randomGenotype,
@@ -127,6 +128,20 @@ describe('DARTS networks on crossbars', () => {
       individual.dispose();
     }
     for (const m of [hyper, ind, hyper2]) m.dispose();
+  });
+
+  it("the zoo's darts-hyper model comes switched to its genotype and deploys with the hypernetwork scheme", () => {
+    const zoo = buildModel('darts-hyper', { ...SMALL, seed: 21, genotype: 'PDARTS' });
+    const built = buildDartsHypernetwork({ ...SMALL, seed: 22, genotype: 'PDARTS' });
+    const cells = (m: Sequential) => (dartsBody(m) as DartsHyperBody).cells.map((c) => c.switches);
+    expect(cells(zoo)).toEqual(cells(built));
+    expect(cells(zoo).some((sw) => sw === null)).toBe(false);
+    randomise(zoo, 23);
+    const d = compile(zoo, idealHardware(), { scheme: 'hypernetwork', calibration: data });
+    expect(relativeError(chipOutputs(d, data), floatOutputs(zoo, data))).toBeLessThan(1e-4);
+    expect(() => buildModel('darts-hyper', { ...SMALL, seed: 1, genotype: 'DARTS_V9' })).toThrow(UserError);
+    zoo.dispose();
+    built.dispose();
   });
 
   it('a random genotype compiles and runs, as a network and as a hypernetwork configuration', () => {

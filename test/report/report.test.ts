@@ -199,3 +199,17 @@ describe('renderReport', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
 });
+
+describe('per-stage chart bars', () => {
+  it('draws one bar per stage up to the limit, and groups larger deployments by name prefix in execution order', async () => {
+    const { stageBars } = await import('../../src/report/charts.js');
+    expect(stageBars(['conv1', 'relu1', 'fc'], 60)).toEqual({ labels: ['conv1', 'relu1', 'fc'], groupOf: [0, 1, 2], depth: undefined });
+    // a DARTS-like deployment: stem, 3 cells x 40 leaf stages, classifier
+    const names = ['stem', ...[0, 1, 2].flatMap((c) => Array.from({ length: 40 }, (_, k) => `cells.cell${c}.e${k % 14}.op${k}`)), 'classifier'];
+    const bars = stageBars(names, 10);
+    expect(bars.labels).toEqual(['stem', 'cells.cell0', 'cells.cell1', 'cells.cell2', 'classifier']);
+    expect(bars.depth).toBe(2);
+    expect(bars.groupOf.filter((g) => g === 2)).toHaveLength(40);
+    expect(bars.groupOf[names.length - 1]).toBe(4);
+  });
+});

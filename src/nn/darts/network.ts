@@ -330,3 +330,22 @@ export function dartsZooLayers(o: ModelOptions): Layer[] {
   checkSize("model 'darts'", { C: C as number, layers: layers as number, numClasses: o.numClasses, inputShape: o.inputShape });
   return dartsLayers({ genotype: parseGenotype(genotype, "model 'darts' genotype"), C: C as number, layers: layers as number, numClasses: o.numClasses });
 }
+
+/**
+ * The model zoo's 'darts-hyper' entry: the all-inclusive hypernetwork with every cell switched to
+ * `genotype` (normal cells to its normal cell, reduction cells to its reduction cell), so that
+ * training updates the selected operations and the `hypernetwork` deploy scheme can compile it.
+ */
+export function dartsHyperZooLayers(o: ModelOptions): Layer[] {
+  const extra = o as ModelOptions & { genotype?: unknown; C?: unknown; layers?: unknown };
+  const C = extra.C ?? 16;
+  const layers = extra.layers ?? 8;
+  const genotype = parseGenotype(extra.genotype ?? 'DARTS_V2', "model 'darts-hyper' genotype");
+  checkSize("model 'darts-hyper'", { C: C as number, layers: layers as number, numClasses: o.numClasses, inputShape: o.inputShape });
+  const sw = switchesFromGenotype(genotype, DARTS_STEPS);
+  const reductions = reductionCells(layers as number);
+  const cellSwitches = Array.from({ length: layers as number }, (_, i) => (reductions.includes(i) ? sw.reduce : sw.normal));
+  const body = new DartsHyperBody('cells', { C: C as number, layers: layers as number, cellSwitches });
+  return networkLayers(body, C as number, o.numClasses);
+}
+
