@@ -29,6 +29,7 @@ describe('xbarnet experiment bnn', () => {
     [['--faults', '0,2'], /fault rates/],
     [['--networks', 'resnet'], /networks/],
     [['--last-layer', 'half'], /last layer/],
+    [['--float-layer-device', 'rran'], /rran/],
     [['--bogus'], /unknown option/],
   ])('a bad option %j exits 2 with one paragraph', async (args, pattern) => {
     expectUserError(await cli(['experiment', 'bnn', ...args], { env, cwd: tmp }), pattern);

@@ -271,6 +271,7 @@ interface BnnFlags extends SharedFlags {
   quick?: boolean;
   networks?: string;
   lastLayer?: string;
+  floatLayerDevice?: string;
   faults?: number[];
 }
 
@@ -288,7 +289,8 @@ function bnnCommand(io: CliIO): Command {
     )
     .option('--quick', 'a tiny run for smoke tests (1 chip, 100 test and 500 training samples, 1 epoch, faults 0,0.05)')
     .option('--networks <list>', 'mlp, cnn, vgg (CIFAR-10), comma-separated (default mlp,cnn)')
-    .option('--last-layer <precision>', "the BNN classifier's weights: float or binary (default float)");
+    .option('--last-layer <precision>', "the BNN classifier's weights: float or binary (default float)")
+    .option('--float-layer-device <preset>', "device of the BNN's layers that are not +-1 (the float classifier) (default rram)");
   sampleFlags(cmd, {
     chips: 'simulated chips per deployment (default 5)',
     test: 'test samples each chip runs (default 2000)',
@@ -314,6 +316,7 @@ function bnnCommand(io: CliIO): Command {
       ...given({
         networks: flags.networks === undefined ? undefined : (splitList(flags.networks) as 'mlp'[]),
         lastLayer: flags.lastLayer as 'float' | undefined,
+        floatLayerDevice: flags.floatLayerDevice,
         faults: flags.faults,
       }),
     };
