@@ -10,7 +10,7 @@ import type { Layer } from '../nn/layer.js';
 import type { Sequential } from '../nn/model.js';
 import type { RecurrentLayer } from '../nn/recurrent-cells.js';
 import type { AnalogStage, RecurrentStage, Stage } from './deployment.js';
-import { columns, effectiveParam, foldBatchNorm, isCrossbarLayer, linearMatrix } from './extract.js';
+import { type LinearMatrix, columns, effectiveParam, foldBatchNorm, isCrossbarLayer, linearMatrix } from './extract.js';
 
 const RECURRENT_TYPES = new Set(['SimpleRNN', 'LSTM', 'GRU']);
 
@@ -84,22 +84,29 @@ export function analogStage(
   };
 }
 
+/**
+ * The crossbar layer `layers[i]` as a logical matrix, with a directly following batch norm folded in:
+ * its matrix, the folded layer's name, the output shape after both, and how many layers it took.
+ */
+export function foldedCrossbarLayer(layers: readonly Layer[], i: number): { m: LinearMatrix; folded: string[]; outputShape: number[]; consumed: 1 | 2 } {
+  const layer = layers[i];
+  const m = linearMatrix(layer);
+  const next = layers[i + 1];
+  if (next && next.type === 'BatchNorm') {
+    foldBatchNorm(m, next);
+    return { m, folded: [next.name], outputShape: next.outputShape, consumed: 2 };
+  }
+  return { m, folded: [], outputShape: layer.outputShape, consumed: 1 };
+}
+
 export function conventionalStages(model: Sequential, hw: HardwareConfig): Stage[] {
   const stages: Stage[] = [];
   const layers = model.layers;
   for (let i = 0; i < layers.length; i++) {
     const layer = layers[i];
     if (isCrossbarLayer(layer)) {
-      const m = linearMatrix(layer);
-      const folded: string[] = [];
-      let outputShape = layer.outputShape;
-      const next = layers[i + 1];
-      if (next && next.type === 'BatchNorm') {
-        foldBatchNorm(m, next);
-        folded.push(next.name);
-        outputShape = next.outputShape;
-        i++;
-      }
+      const { m, folded, outputShape, consumed } = foldedCrossbarLayer(layers, i);
+      i += consumed - 1;
       stages.push(hw.dropZeroColumns ? droppingZeroColumns(layer.name, layer.type, m, layer.inputShape, outputShape, folded, hw)
         : analogStage(layer.name, layer.type, m, layer.inputShape, outputShape, folded, hw));
     } else if (isRecurrentLayer(layer)) {

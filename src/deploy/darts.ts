@@ -17,7 +17,7 @@ import { DartsBody, DartsHyperBody } from '../nn/darts/network.js';
 import { DartsHyperCell } from '../nn/darts/cell.js';
 import { FactorizedReduce } from '../nn/darts/ops.js';
 import type { Primitive } from '../nn/darts/genotype.js';
-import { DIGITAL_REASON, analogStage, conventionalStages } from './conventional.js';
+import { DIGITAL_REASON, analogStage, conventionalStages, foldedCrossbarLayer } from './conventional.js';
 import type {
   AnalogStage,
   DartsBodyStage,
@@ -28,7 +28,7 @@ import type {
   Stage,
   SwitchMatrixStage,
 } from './deployment.js';
-import { effectiveParam, isCrossbarLayer, linearMatrix, type LinearMatrix } from './extract.js';
+import { foldBatchNorm, isCrossbarLayer, linearMatrix } from './extract.js';
 
 /** Why DARTS' non-crossbar layers run digitally. */
 const DARTS_REASON: Record<string, string> = {
@@ -53,28 +53,11 @@ function digitalStage(layer: Layer): DigitalStage {
   };
 }
 
-/** Folds batch-norm channels [offset, offset + N) into a matrix of N columns (a part of a concatenation). */
-function foldBatchNormPart(m: LinearMatrix, bn: Layer, offset: number): void {
-  const gamma = effectiveParam(bn, 'gamma');
-  const beta = effectiveParam(bn, 'beta');
-  const mean = effectiveParam(bn, 'movingMean');
-  const variance = effectiveParam(bn, 'movingVariance');
-  const eps = bn.config().epsilon as number;
-  const bias = m.bias ?? new Float32Array(m.N);
-  for (let j = 0; j < m.N; j++) {
-    const c = offset + j;
-    const s = gamma[c] / Math.sqrt(variance[c] + eps);
-    for (let i = 0; i < m.K; i++) m.weights[i * m.N + j] *= s;
-    bias[j] = (bias[j] - mean[c]) * s + beta[c];
-  }
-  m.bias = bias;
-}
-
 function factorizedReduceStage(op: FactorizedReduce, hw: HardwareConfig): FactorizedReduceStage {
   const [relu, conv1, conv2, bn] = op.children();
   const half = (conv: Layer, offset: number): AnalogStage => {
     const m = linearMatrix(conv);
-    foldBatchNormPart(m, bn, offset);
+    foldBatchNorm(m, bn, offset);
     return analogStage(conv.name, conv.type, m, [...conv.inputShape], [...conv.outputShape], [bn.name], hw);
   };
   return {
@@ -91,16 +74,8 @@ function chainStages(layers: Layer[], hw: HardwareConfig): Stage[] {
     if (layer instanceof FactorizedReduce) {
       out.push(factorizedReduceStage(layer, hw));
     } else if (isCrossbarLayer(layer)) {
-      const m = linearMatrix(layer);
-      const next = layers[i + 1];
-      const folded: string[] = [];
-      let outputShape = layer.outputShape;
-      if (next && next.type === 'BatchNorm') {
-        foldBatchNormSame(m, next);
-        folded.push(next.name);
-        outputShape = next.outputShape;
-        i++;
-      }
+      const { m, folded, outputShape, consumed } = foldedCrossbarLayer(layers, i);
+      i += consumed - 1;
       out.push(analogStage(layer.name, layer.type, m, [...layer.inputShape], [...outputShape], folded, hw));
     } else if (layer.children().length > 0) {
       out.push(...chainStages(layer.children(), hw));
@@ -109,10 +84,6 @@ function chainStages(layers: Layer[], hw: HardwareConfig): Stage[] {
     }
   }
   return out;
-}
-
-function foldBatchNormSame(m: LinearMatrix, bn: Layer): void {
-  foldBatchNormPart(m, bn, 0);
 }
 
 /** The stages of one operation layer (a chain, a factorized reduce, or a plain layer). */

@@ -283,7 +283,7 @@ export function allStages(d: Deployment | Stage[]): LeafStage[] {
 }
 
 /** Every set of tiles, in order: analog stages (also inside DARTS bodies) and the sub-stages of recurrent stages. */
-export function analogStages(d: Deployment): AnalogStage[] {
+export function analogStages(d: Deployment | Stage[]): AnalogStage[] {
   return allStages(d).flatMap(({ stage: s }) => (s.kind === 'analog' ? [s] : s.kind === 'recurrent' ? [s.input, ...s.recurrent] : []));
 }
 

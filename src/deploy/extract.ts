@@ -107,18 +107,23 @@ export function linearMatrix(layer: Layer): LinearMatrix {
 }
 
 /** Folds a BatchNorm layer (inference statistics) into the matrix in place. */
-export function foldBatchNorm(m: LinearMatrix, bn: Layer): void {
+export function foldBatchNorm(m: LinearMatrix, bn: Layer, offset?: number): void {
   const gamma = read(bn, 'gamma');
   const beta = read(bn, 'beta');
   const mean = read(bn, 'movingMean');
   const variance = read(bn, 'movingVariance');
   const eps = bn.config().epsilon as number;
-  if (gamma.length !== m.N) throw new Error(`batch norm '${bn.name}' has ${gamma.length} channels, layer has ${m.N}`);
+  // `offset`: the layer is one part of a concatenation and owns batch-norm channels [offset, offset + N)
+  const c0 = offset ?? 0;
+  if (offset === undefined ? gamma.length !== m.N : c0 + m.N > gamma.length) {
+    throw new Error(`batch norm '${bn.name}' has ${gamma.length} channels, layer has ${m.N}${offset === undefined ? '' : ` from channel ${c0}`}`);
+  }
   const bias = m.bias ?? new Float32Array(m.N);
   for (let j = 0; j < m.N; j++) {
-    const s = gamma[j] / Math.sqrt(variance[j] + eps);
+    const c = c0 + j;
+    const s = gamma[c] / Math.sqrt(variance[c] + eps);
     for (let i = 0; i < m.K; i++) m.weights[i * m.N + j] *= s;
-    bias[j] = (bias[j] - mean[j]) * s + beta[j];
+    bias[j] = (bias[j] - mean[c]) * s + beta[c];
   }
   m.bias = bias;
 }

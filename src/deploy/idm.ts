@@ -11,7 +11,7 @@ import { type HardwareConfig, layerHardware } from '../crossbar/hardware.js';
 import { UserError } from '../errors.js';
 import type { Sequential } from '../nn/model.js';
 import { conventionalStages } from './conventional.js';
-import type { AnalogStage, AnalogUnitStage, DigitalStage, Stage } from './deployment.js';
+import { type AnalogStage, type AnalogUnitStage, type DigitalStage, type Stage, analogStages } from './deployment.js';
 
 /** Layers an analog circuit computes between two crossbars, and the circuit. */
 const ANALOG_UNITS: Record<string, string> = {
@@ -42,7 +42,7 @@ export function idmStages(model: Sequential, hw: HardwareConfig): Stage[] {
   const stages = conventionalStages(model, hw);
   // k-bit weights that fit one cell's levels map to one slice and cascade like analog weights; more
   // slices would need a digital shift-add of their outputs, which an analog chain does not have
-  const sliced = stages.flatMap((s) => (s.kind === 'analog' ? [s] : s.kind === 'recurrent' ? [s.input, ...s.recurrent] : [])).find((s) => s.mapped.slices > 1);
+  const sliced = analogStages(stages).find((s) => s.mapped.slices > 1);
   if (sliced) {
     const own = layerHardware(hw, sliced.name); // the layer's own weight bits and device (hardware.layers)
     throw new UserError(

@@ -14,7 +14,7 @@ import {
   type FactorizedReduceStage,
   type RecurrentStage,
   type Stage,
-  allStages,
+  analogStages,
 } from '../deploy/deployment.js';
 import { type AnalogStageRunner, type StageCounters, emptyCounters } from './analog.js';
 
@@ -50,10 +50,7 @@ export class StageExecutor {
     makeRunner: (stage: AnalogStage) => AnalogStageRunner,
     private readonly opts: ExecutorOptions = {},
   ) {
-    for (const { stage } of allStages(deployment)) {
-      const sub = stage.kind === 'analog' ? [stage] : stage.kind === 'recurrent' ? [stage.input, ...stage.recurrent] : [];
-      for (const s of sub) this.runners.set(s.name, makeRunner(s));
-    }
+    for (const s of analogStages(deployment)) this.runners.set(s.name, makeRunner(s));
   }
 
   runner(name: string): AnalogStageRunner {
