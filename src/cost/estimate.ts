@@ -276,11 +276,12 @@ function switchCost(s: SwitchMatrixStage, lib: ComponentLibrary): StageCost {
   };
 }
 
-/** The periphery components the primitives of a hypernetwork edge share (`sharedPeriphery`). */
-export const SHARED_PERIPHERY = ['dac', 'sampleHold', 'adc', 'shiftAdd', 'digital'] as const;
-/** The components an analog stage has per tile (cells and the tile's converters), which packing scales. */
-const TILE_PARTS = ['cells', 'dac', 'sampleHold', 'adc', 'shiftAdd'] as const;
+/** A tile's converters and shift-adders. */
 const ANALOG_PERIPHERY = ['dac', 'sampleHold', 'adc', 'shiftAdd'] as const;
+/** The periphery components the primitives of a hypernetwork edge share (`sharedPeriphery`). */
+export const SHARED_PERIPHERY = [...ANALOG_PERIPHERY, 'digital'] as const;
+/** The components an analog stage has per tile (cells and the tile's converters), which packing scales. */
+const TILE_PARTS = ['cells', ...ANALOG_PERIPHERY] as const;
 
 /**
  * An edge position of a DARTS cell: the operations deployed on it (hypernetwork: every selectable
@@ -343,7 +344,6 @@ const noParts = (): Parts => ({ dac: 0, sampleHold: 0, adc: 0, shiftAdd: 0, digi
 function edgeRows(d: Deployment, rows: Map<string, StageCost>, counters: StageCounters, n: number, lib: ComponentLibrary, pack: boolean): Map<string, StageCost[]> {
   const out = new Map<string, StageCost[]>();
   const { rows: R, cols: C } = d.hardware.tile;
-  const rowOf = (name: string): StageCost | undefined => rows.get(name);
   for (const g of edgeGroups(d)) {
     const extra: StageCost[] = [];
     const analog: { stage: AnalogStage; row: StageCost }[] = [];
@@ -353,7 +353,7 @@ function edgeRows(d: Deployment, rows: Map<string, StageCost>, counters: StageCo
     for (const e of g.ops) {
       const p = noParts();
       for (const { stage } of allStages(e.stages)) {
-        const row = rowOf(stage.name);
+        const row = rows.get(stage.name);
         if (!row) continue;
         for (const k of SHARED_PERIPHERY) p[k] += row.area[k];
         if (stage.kind !== 'analog') continue;
@@ -384,7 +384,7 @@ function edgeRows(d: Deployment, rows: Map<string, StageCost>, counters: StageCo
       for (const p of need) for (const k of SHARED_PERIPHERY) shared[k] = Math.max(shared[k], p[k]);
       for (const e of g.ops) {
         for (const { stage } of allStages(e.stages)) {
-          const row = rowOf(stage.name);
+          const row = rows.get(stage.name);
           if (row) row.area = areaBreakdown({ ...row.area, ...noParts() });
         }
       }
