@@ -130,7 +130,7 @@ function cellStage(cell: DartsBody['cells'][number] | DartsHyperCell, hw: Hardwa
 /** The graph stage of a DARTS body. */
 export function dartsBodyStage(body: DartsBody | DartsHyperBody, hw: HardwareConfig, form: 'individual' | 'hypernetwork'): DartsBodyStage {
   if (form === 'hypernetwork' && !(body instanceof DartsHyperBody)) {
-    throw new UserError(`layer '${body.name}' is the body of an individual DARTS network: the hypernetwork scheme needs a hypernetwork`, "build it with buildDartsHypernetwork, or deploy this network with scheme 'conventional'");
+    throw new UserError(`layer '${body.name}' is the body of an individual DARTS network: the hypernetwork scheme needs a hypernetwork`, "use model 'darts-hyper' (buildDartsHypernetwork in code), or deploy this network with scheme 'conventional'");
   }
   if (body instanceof DartsHyperBody) {
     const unset = body.cells.find((c) => c.switches === undefined);

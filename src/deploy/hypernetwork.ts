@@ -32,7 +32,7 @@ export function hypernetworkStages(model: Sequential, hw: HardwareConfig): Stage
   if (!(body instanceof DartsHyperBody)) {
     throw new UserError(
       `scheme 'hypernetwork' needs a DARTS hypernetwork; model '${model.name}' is ${body ? 'an individual DARTS network' : 'not a DARTS network'}`,
-      "build it with buildDartsHypernetwork; deploy an individual network with scheme 'conventional'",
+      "use model 'darts-hyper' (buildDartsHypernetwork in code); deploy other networks with scheme 'conventional'",
     );
   }
   return dartsStages(model, hw, 'hypernetwork');
