@@ -13,7 +13,7 @@ export {
 } from './quantize.js';
 export { QuantizeActivation, quantizeActivations, ACTIVATION_RANGES, type ActivationRange, type QuantizeActivationOptions } from './activation.js';
 export {
-  InputQuantizer, quantizeLayerInputs, inputQuantizers, removeInputQuantizers, crossbarLayers, CROSSBAR_LAYER_TYPES,
+  InputQuantizer, quantizeLayerInputs, inputQuantizers, removeInputQuantizers, crossbarLayers,
   type InputQuantizeOptions, type InputQuantizerState,
 } from './input-quant.js';
 export { BinarizeTransform, binarizeModel, BINARY_SCALES, type BinaryScale, type BinarizeModelOptions, type LayerPrecision } from './binarize.js';

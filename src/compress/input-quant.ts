@@ -20,13 +20,12 @@
  */
 import { tf } from '../engine/index.js';
 import { quantize as dacQuantize } from '../crossbar/converters.js';
+import { isCrossbarLayer } from '../deploy/extract.js';
 import { UserError } from '../errors.js';
 import type { ForwardContext, Layer, Sequential } from '../nn/index.js';
 import { clippedStraightThrough } from './ste.js';
 import { checkInt, checkRange } from './targets.js';
 
-/** Layer types a crossbar computes (the inputs a DAC drives); as `isCrossbarLayer` in src/deploy/extract.ts. */
-export const CROSSBAR_LAYER_TYPES: readonly string[] = ['Dense', 'Conv2d', 'DepthwiseConv2d'];
 
 export interface InputQuantizeOptions {
   bits: number;
@@ -92,7 +91,7 @@ export class InputQuantizer {
 const installed = new WeakMap<Layer, InputQuantizer>();
 
 function walk(layer: Layer, out: Layer[]): void {
-  if (CROSSBAR_LAYER_TYPES.includes(layer.type)) out.push(layer);
+  if (isCrossbarLayer(layer)) out.push(layer);
   for (const c of layer.children()) walk(c, out);
 }
 

@@ -37,8 +37,11 @@ export function columns(m: Float32Array, rows: number, cols: number, from: numbe
 }
 
 /** Layer types a crossbar computes as one matrix-vector product per input vector. */
+export const CROSSBAR_LAYER_TYPES: readonly string[] = ['Dense', 'Conv2d', 'DepthwiseConv2d'];
+
+/** A layer a crossbar computes (one of `CROSSBAR_LAYER_TYPES`). */
 export function isCrossbarLayer(layer: Layer): boolean {
-  return layer.type === 'Dense' || layer.type === 'Conv2d' || layer.type === 'DepthwiseConv2d';
+  return CROSSBAR_LAYER_TYPES.includes(layer.type);
 }
 
 /** The im2col matrix [(cin, kh, kw), cout] (channel-major rows) of a kernel [kh, kw, cin, cout]. */
