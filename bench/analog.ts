@@ -86,7 +86,7 @@ async function profileSplit(fn: () => void): Promise<Record<string, number>> {
     for (const c of n.children ?? []) parent.set(c, n);
   }
   const groups: [string, Set<string>][] = [
-    ['read noise + ADC', new Set(['convertColumns', 'noisyConversions', 'fillNormal', 'zigguratSlow', 'referenceNoise'])],
+    ['read noise + ADC', new Set(['convertColumns', 'noisyConversions', 'drawNormals', 'fillNormal', 'zigguratSlow', 'referenceNoise'])],
     ['MVM', new Set(['mvm'])],
     ['row-block slices', new Set(['blockInput'])],
   ];
@@ -127,6 +127,8 @@ async function benchModel(name: string, model: Sequential, data: Dataset, train:
   forEachBatch({ ...data, length: Math.min(batch, data.length) }, (x) => model.predict(x));
   const float = timeBoth(() => forEachBatch(data, (x) => model.predict(x)));
   const chip = new Chip(d, 1);
+  // warm-up: one batch, as for the float pass (JIT tiers, first-use allocations)
+  forEachBatch({ ...data, length: Math.min(batch, data.length) }, (x) => chip.forward(x));
   const analog = timeBoth(() => forEachBatch(data, (x) => chip.forward(x)));
   const tFloat = float.wall;
   const tChip = analog.wall;

@@ -4,6 +4,7 @@
  */
 import { tf } from '../engine/index.js';
 import type { Rng } from '../engine/rng.js';
+import { readoutKernel } from '../engine/readout-kernel.js';
 
 /** Step (LSB) of a converter with `bits` over full scale `fullScale` (signed: +-fullScale). */
 export function lsb(bits: number, fullScale: number, signed: boolean): number {
@@ -104,8 +105,11 @@ export function convertColumns(r: ColumnReadout): number {
   return clipped;
 }
 
-/** `convertColumns`' common case (read noise, ADC, nothing else) as one tight loop. */
+/** `convertColumns`' common case (read noise, ADC, nothing else) as one tight loop, or the wasm kernel. */
 function noisyConversions(current: ArrayLike<number>, variance: ArrayLike<number>, rng: Rng, step: number, hi: number, scale: number, acc: Float32Array): number {
+  // on the wasm backend, with the arrays in its memory: the SIMD kernel (same computation, its own normals)
+  const inWasm = readoutKernel()?.noisyConversions(current, variance, rng, step, hi, scale, acc);
+  if (inWasm !== undefined) return inWasm;
   const size = current.length;
   const inv = 1 / step;
   const out = step * scale;

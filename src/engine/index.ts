@@ -1,5 +1,6 @@
 import { tf } from './tf.js';
 import { registerMissingGradients, registerMissingWasmKernels } from './kernels.js';
+import { initReadoutKernel } from './readout-kernel.js';
 
 export { tf } from './tf.js';
 export type { Tensor } from './tf.js';
@@ -28,6 +29,7 @@ export async function initEngine(backend: BackendName = 'wasm'): Promise<Backend
     const ok = await tf.setBackend(backend);
     if (!ok) throw new Error(`TensorFlow.js backend '${backend}' failed to initialise`);
     await tf.ready();
+    if (backend === 'wasm') await initReadoutKernel();
     return backend;
   })();
   return ready;

@@ -6,21 +6,10 @@
  * SplitMix32 so that nearby seeds give unrelated streams. Single normals by the Box-Muller
  * transform, arrays of them (`fillNormal`) by the ziggurat method.
  */
-import { LAYER_BITS, kn, wn, zigguratSlow } from './ziggurat.js';
+import { LAYER_BITS, zigguratFastTables, zigguratSlow } from './ziggurat.js';
 
-/**
- * The ziggurat's fast path indexed by a draw's low LAYER_BITS + 1 bits (layer, then sign): the
- * integer accept threshold on the magnitude (j < kn <=> j < ceil(kn) for integer j) and the signed
- * scale. The same decisions and values as `zigguratFast`, without a branch on the sign or a call.
- */
+const { accept: ACCEPT, scale: SCALE } = zigguratFastTables();
 const LAYERS = 2 ** LAYER_BITS;
-const ACCEPT = new Int32Array(2 * LAYERS);
-const SCALE = new Float64Array(2 * LAYERS);
-for (let i = 0; i < 2 * LAYERS; i++) {
-  const layer = i & (LAYERS - 1);
-  ACCEPT[i] = Math.ceil(kn[layer]!);
-  SCALE[i] = (i & LAYERS) !== 0 ? -wn[layer]! : wn[layer]!;
-}
 const FIELD_MASK = 2 * LAYERS - 1;
 const MAGNITUDE_SHIFT = LAYER_BITS + 1;
 
@@ -50,6 +39,8 @@ export class Rng {
   private s2: number;
   private s3: number;
   private spareNormal: number | undefined;
+  /** State of the readout kernel's xoshiro128** streams (`simdLanes`). */
+  private lanes: Int32Array | undefined;
   readonly seed: number;
 
   constructor(seed: number) {
@@ -83,6 +74,24 @@ export class Rng {
     this.s2 ^= t;
     this.s3 = rotl(this.s3, 11);
     return result;
+  }
+
+  /**
+   * The state of five xoshiro128** streams for the readout kernel: four run side by side in SIMD
+   * lanes (words s0..s3, each for lanes 0..3), a fifth scalar one (words 16..19) gives the wedge
+   * tests' uniforms. Drawn from this stream on first use, then advanced by the kernel in place, so
+   * a seed gives the same numbers every run.
+   */
+  simdLanes(): Int32Array {
+    if (!this.lanes) {
+      const lanes = new Int32Array(20);
+      for (let i = 0; i < 20; i++) lanes[i] = mix32(this.nextUint32());
+      // a stream whose four words are all zero would stay zero forever
+      for (let l = 0; l < 4; l++) if ((lanes[l]! | lanes[4 + l]! | lanes[8 + l]! | lanes[12 + l]!) === 0) lanes[l] = 1;
+      if ((lanes[16]! | lanes[17]! | lanes[18]! | lanes[19]!) === 0) lanes[16] = 1;
+      this.lanes = lanes;
+    }
+    return this.lanes;
   }
 
   /** Uniform in [0, 1). */

@@ -19,7 +19,7 @@ const M = 2 ** (31 - LAYER_BITS); // magnitude resolution
 
 export const kn = new Float64Array(LAYERS); // fast-accept thresholds on the magnitude
 export const wn = new Float64Array(LAYERS); // magnitude -> x scale per layer
-const fn = new Float64Array(LAYERS); // density at each layer's edge
+export const fn = new Float64Array(LAYERS); // density at each layer's edge
 
 {
   const f = (x: number) => Math.exp(-0.5 * x * x);
@@ -39,6 +39,23 @@ const fn = new Float64Array(LAYERS); // density at each layer's edge
     fn[i] = f(dn);
     wn[i] = dn / M;
   }
+}
+
+/**
+ * The ziggurat's fast path as two tables indexed by a draw's low LAYER_BITS + 1 bits (layer, then
+ * sign): the integer accept threshold on the magnitude (j < kn <=> j < ceil(kn) for integer j) and
+ * the signed scale. The same decisions and values as `zigguratFast`, without a branch on the sign;
+ * used by `Rng.fillNormal` and the readout kernel.
+ */
+export function zigguratFastTables(): { accept: Int32Array; scale: Float64Array } {
+  const accept = new Int32Array(2 * LAYERS);
+  const scale = new Float64Array(2 * LAYERS);
+  for (let i = 0; i < 2 * LAYERS; i++) {
+    const layer = i & (LAYERS - 1);
+    accept[i] = Math.ceil(kn[layer]!);
+    scale[i] = (i & LAYERS) !== 0 ? -wn[layer]! : wn[layer]!;
+  }
+  return { accept, scale };
 }
 
 /**

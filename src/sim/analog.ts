@@ -83,8 +83,11 @@ function sliceLastAxis(v: tf.Tensor, c0: number, c1: number): tf.Tensor {
   const cin = v.shape[v.rank - 1]!;
   const w = c1 - c0;
   const pixels = v.size / cin;
+  const shape = [...v.shape.slice(0, -1), w];
+  // on wasm the slice is written straight into a backend tensor (no JS array to copy in and collect)
+  const target = tf.getBackend() === 'wasm' ? tf.fill(shape, 0) : undefined;
+  const out = target ? hostValues(target) : new Float32Array(pixels * w);
   const src = hostValues(v);
-  const out = new Float32Array(pixels * w);
   if (w >= 32) {
     // long runs (dense row blocks): one block copy per row
     for (let p = 0; p < pixels; p++) out.set(src.subarray(p * cin + c0, p * cin + c1), p * w);
@@ -93,7 +96,7 @@ function sliceLastAxis(v: tf.Tensor, c0: number, c1: number): tf.Tensor {
       for (let c = 0; c < w; c++) out[o++] = src[i++]!;
     }
   }
-  return tf.tensor(out, [...v.shape.slice(0, -1), w]);
+  return target ?? tf.tensor(out, shape);
 }
 
 /** Fills outputs laid out [..., columns] with a per-column bias (or zeros): the accumulator's start. */
@@ -187,8 +190,6 @@ export class AnalogStageRunner {
   private readonly blocks: BlockOperands[];
   /** Column block (tile) of each output column: which reference column it shares. */
   private readonly colBlockOf: Int32Array;
-  /** Reused accumulator (wasm), see `accumulator`. */
-  private accBuffer: Float32Array | undefined;
   /** Dropped zero columns (`stage.columnMap`): gather indices into [mapped columns, 0] and the fill. */
   private readonly columnMap: { index: tf.Tensor1D; fill: tf.Tensor1D } | undefined;
   private readonly sense: { threshold: tf.Tensor; direction: tf.Tensor } | undefined;
@@ -263,14 +264,19 @@ export class AnalogStageRunner {
   }
 
   /**
-   * The digital accumulator for `size` outputs. On wasm, where `tf.tensor` copies its values into
-   * the heap, one buffer is reused across batches (no fresh pages to fault in); elsewhere a tensor
-   * may keep the array it was made from, so each batch gets its own.
+   * The digital accumulator for outputs of `shape`, started at the bias (or zero). On wasm it is a
+   * backend tensor that every readout adds into in place (`hostValues` views it; the readout kernel
+   * works on the backend's memory, and the result needs no copy); elsewhere a JS array.
    */
-  private accumulator(size: number): Float32Array {
-    if (tf.getBackend() !== 'wasm') return new Float32Array(size);
-    if (!this.accBuffer || this.accBuffer.length < size) this.accBuffer = new Float32Array(size);
-    return this.accBuffer.length === size ? this.accBuffer : this.accBuffer.subarray(0, size);
+  private accumulator(shape: number[], bias: Float32Array | undefined): { tensor?: tf.Tensor; values?: Float32Array } {
+    if (tf.getBackend() !== 'wasm') {
+      const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
+      startWith(values, bias);
+      return { values };
+    }
+    const tensor = tf.fill(shape, 0); // filled in wasm (tf.zeros builds a JS array and copies it)
+    if (bias) startWith(hostValues(tensor), bias);
+    return { tensor };
   }
 
   /**
@@ -314,7 +320,7 @@ export class AnalogStageRunner {
     const y = tf.tidy(() => {
       const planes = this.inputPlanes(x);
       // digital accumulation of every readout (slices, row blocks, bit planes), in JS
-      let accValues: Float32Array | undefined;
+      let acc: { tensor?: tf.Tensor; values?: Float32Array } | undefined;
       let outShape: number[] = [];
       for (const plane of planes) {
         const drive = this.cellDrive(plane.v);
@@ -338,10 +344,9 @@ export class AnalogStageRunner {
             const refVariance = blk.refVariance[s];
             const refT = vb2 && refVariance && opts.rng ? mvm(g, vb2, refVariance) : undefined;
             const adcOn = opts.converters === 'all' && stage.adcAtOutput;
-            if (!accValues) {
-              accValues = this.accumulator(current.size);
+            if (!acc) {
               // per-column scales (hardware.weightScale 'column') apply to the readouts, the bias after them
-              startWith(accValues, stage.mapped.columnScale ? undefined : stage.bias);
+              acc = this.accumulator(current.shape, stage.mapped.columnScale ? undefined : stage.bias);
               outShape = current.shape;
             }
             const record = opts.recordCurrents ? new Float32Array(current.size) : undefined;
@@ -355,7 +360,7 @@ export class AnalogStageRunner {
               rng: opts.rng,
               adc: adcOn ? { bits: hw.adc.bits, fullScale: stage.calibration.adcFullScale[b][s] } : undefined,
               scale: plane.weight * wps[s],
-              acc: accValues,
+              acc: acc.values ?? hostValues(acc.tensor!),
               record,
             });
             if (record) this.currents[b][s].push(record);
@@ -367,8 +372,9 @@ export class AnalogStageRunner {
           if (vb2 && vb2 !== drive2) vb2.dispose();
         }
       }
-      if (stage.mapped.columnScale) rescaleColumns(accValues!, stage.mapped.columnScale, stage.bias);
-      let out = tf.tensor(accValues!, outShape);
+      if (!acc) throw new Error(`stage ${stage.name}: no readout`);
+      if (stage.mapped.columnScale) rescaleColumns(acc.values ?? hostValues(acc.tensor!), stage.mapped.columnScale, stage.bias);
+      let out = acc.tensor ?? tf.tensor(acc.values!, outShape);
       // dropped all-zero columns: their outputs are the bias, supplied digitally
       if (this.columnMap) {
         const padded = tf.concat([out, tf.zerosLike(tf.slice(out, Array(out.rank).fill(0), [...out.shape.slice(0, -1), 1]))], -1);

@@ -2,7 +2,7 @@
  * The output-referred read noise must have the distribution of independent noise on every cell.
  * Reference: a brute-force simulation that draws every cell's read conductance for every vector.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { initEngine, tf } from '../../src/engine/index.js';
 import { Rng } from '../../src/engine/rng.js';
 import { compile } from '../../src/deploy/compile.js';
@@ -12,6 +12,7 @@ import { AnalogStageRunner } from '../../src/sim/analog.js';
 import { Sequential } from '../../src/nn/model.js';
 import { Dense } from '../../src/nn/layers.js';
 import { devicePreset } from '../../src/device/index.js';
+import { readoutKernel } from '../../src/engine/readout-kernel.js';
 import { idealHardware, randomData } from '../deploy/fixtures.js';
 
 beforeAll(async () => {
@@ -44,17 +45,19 @@ describe('per-read noise', () => {
   const M = 20000;
   const sigmaRel = 0.05;
   const device = devicePreset('ideal', { gMin: 2e-6, gMax: 40e-6, readNoise: { kind: 'relative', sigmaRel } });
-  // 24-bit converters over the largest possible current: quantisation and clipping are negligible
+  // 24-bit converters over the largest possible current: quantisation and clipping are negligible;
+  // a 16-bit ADC (LSB far below the noise) takes the wasm SIMD readout kernel instead of the JS loop
   const cases = [
-    { name: 'differential pairs, no converters (generic readout)', mapping: 'differential', converters: 'none' },
-    { name: 'differential pairs through the ADC (fused readout)', mapping: 'differential', converters: 'all' },
-    { name: 'offset cells with a shared reference column, through the ADC', mapping: 'offset', converters: 'all' },
+    { name: 'differential pairs, no converters (generic readout)', mapping: 'differential', converters: 'none', adcBits: 24, kernel: false },
+    { name: 'differential pairs through the ADC (fused readout, JS)', mapping: 'differential', converters: 'all', adcBits: 24, kernel: false },
+    { name: 'differential pairs through a 16-bit ADC (wasm readout kernel)', mapping: 'differential', converters: 'all', adcBits: 16, kernel: true },
+    { name: 'offset cells with a shared reference column, through the ADC', mapping: 'offset', converters: 'all', adcBits: 24, kernel: false },
   ] as const;
 
   for (const c of cases) {
     it(`matches independent per-cell noise in mean and variance: ${c.name}`, () => {
       const model = new Sequential({ name: 'one', inputShape: [K], numClasses: N, seed: 4, layers: [new Dense('fc', { units: N, useBias: false })] });
-      const hw = idealHardware({ device, mapping: c.mapping, adc: { bits: 24, range: 'fixed', percentile: 1 } });
+      const hw = idealHardware({ device, mapping: c.mapping, adc: { bits: c.adcBits, range: 'fixed', percentile: 1 } });
       const data = randomData([K], 8, N, 9);
       const d = compile(model, hw, { calibration: data });
       const stage = analogStages(d)[0];
@@ -64,8 +67,15 @@ describe('per-read noise', () => {
       const xs = new Float32Array(M * K);
       for (let m = 0; m < M; m++) xs.set(x1, m * K);
       const runner = new AnalogStageRunner(stage, hw, prog, { converters: c.converters, readNoise: true, rng: new Rng(2) });
+      const kernel = readoutKernel();
+      const spy = kernel ? vi.spyOn(kernel, 'noisyConversions') : undefined;
       const fast = runner.forward(tf.tensor2d(xs, [M, K])).dataSync() as Float32Array;
       runner.dispose();
+      // the path under test is the one taken: the kernel converted the readout, or never ran
+      const inKernel = spy?.mock.results.filter((r) => r.type === 'return' && r.value !== undefined).length ?? 0;
+      spy?.mockRestore();
+      if (c.kernel) expect(inKernel).toBeGreaterThan(0);
+      else expect(inKernel).toBe(0);
 
       // brute force: every cell read with its own N(0, (sigmaRel G)^2) for every vector; an offset
       // mapping's reference cell (one per row, shared by the tile's columns) read once per vector
