@@ -100,12 +100,13 @@ export const MAPPINGS = ['differential', 'offset'] as const;
 export const DAC_MODES = ['amplitude', 'bit-serial'] as const;
 export const ADC_RANGES = ['calibrated', 'fixed'] as const;
 export const WEIGHT_SCALES = ['matrix', 'column'] as const;
+export const IR_DROP_MODELS = ['first-order', 'nodal'] as const;
 
 /**
  * Crossbar hardware. Defaults (issue 3): the `rram` preset, 128 x 128 tiles (the ISAAC crossbar
  * size, Shafiee et al., ISCA 2016), differential pairs, 8-bit DAC and ADC calibrated on the
- * largest value seen (percentile 1), no IR drop (wireResistance 0: the first-order IR-drop model
- * ignores current sharing, so a non-zero value is opt-in; MNSIM 2.0's default is 2.82 ohm).
+ * largest value seen (percentile 1), no IR drop (wireResistance 0: the nodal solve costs about a
+ * quarter of a second per 128 x 128 tile and chip, so it is opt-in; MNSIM 2.0's default is 2.82 ohm).
  */
 export const HardwareConfigSchema = z.strictObject({
   device: DeviceConfigSchema.prefault(DEFAULT_DEVICE),
@@ -130,6 +131,8 @@ export const HardwareConfigSchema = z.strictObject({
     .prefault({}),
   /** Wire resistance per cell segment (ohm); 0 = no IR drop. */
   wireResistance: nonNegativeNumber().default(0),
+  /** IR-drop model: 'nodal' (the full network) or 'first-order' (series wire segments per cell). Absent = nodal. */
+  irDrop: z.enum(IR_DROP_MODELS).optional(),
   /**
    * Per-layer overrides keyed by model layer name, e.g. `layers: { out: { device: rram } }` puts the
    * layer `out` on RRAM while the rest uses `device`. A layer's device is written as `device` above
@@ -199,6 +202,7 @@ export function hardwareFromConfig(hw: HardwareSection): HardwareConfig {
     dac: { ...hw.dac },
     adc: { ...hw.adc },
     wireResistance: hw.wireResistance,
+    ...(hw.irDrop !== undefined && { irDrop: hw.irDrop }),
     ...(hw.layers && {
       layers: Object.fromEntries(
         Object.entries(hw.layers).map(([name, l]) => [

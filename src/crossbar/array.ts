@@ -1,12 +1,13 @@
 /**
  * One chip's instance of a mapped matrix: every cell programmed with the device's error, drifted,
- * attenuated by IR drop; returned per row block and slice as the conductance difference seen at
+ * attenuated by IR drop (first-order or nodal, src/crossbar/ir-drop.ts); returned per row block and slice as the conductance difference seen at
  * the ADC and the per-read noise variance, ready for the analog MVM.
  */
 import type { Rng } from '../engine/rng.js';
 import { driftCells, programCells, readSigma } from '../device/program.js';
 import type { HardwareConfig } from './hardware.js';
 import type { MappedMatrix } from './mapping.js';
+import { nodalTransfer } from './ir-drop.js';
 import { type TilePlan, wireSegments } from './tiling.js';
 
 export interface ProgrammedBlock {
@@ -33,10 +34,64 @@ export interface ProgrammedMatrix {
   stuckCells: number;
 }
 
+/**
+ * A programmed array of cells in logical layout [K x width] (rows = inputs), with where each of its
+ * columns sits: the column block (tile) and the physical column in that tile.
+ */
+interface PlacedCells {
+  g: Float32Array;
+  width: number;
+  colBlock: (x: number) => number;
+  physCol: (x: number) => number;
+}
+
 /** Series-resistance IR drop: the cell sees G / (1 + G r n) with n wire segments (first order). */
-function attenuate(g: Float32Array, segments: (i: number) => number, r: number): void {
-  if (r === 0) return;
-  for (let i = 0; i < g.length; i++) g[i] = g[i] / (1 + g[i] * r * segments(i));
+function firstOrderIrDrop(cells: PlacedCells, plan: TilePlan, hw: HardwareConfig): void {
+  const r = hw.wireResistance;
+  const { g, width } = cells;
+  for (let idx = 0; idx < g.length; idx++) {
+    const n = wireSegments(Math.floor(idx / width) % plan.rowsPerBlock, cells.physCol(idx % width), hw.tile.rows);
+    g[idx] = g[idx]! / (1 + g[idx]! * r * n);
+  }
+}
+
+/**
+ * Nodal IR drop (src/crossbar/ir-drop.ts): every tile's cells, from all slices and both cells of a
+ * pair (or the reference column), gathered into the tile's grid, its transfer matrix solved, and
+ * each cell's conductance replaced by its entry: the current its column's amplifier receives per
+ * volt on its row.
+ */
+function nodalIrDrop(all: PlacedCells[], plan: TilePlan, hw: HardwareConfig): void {
+  const R = hw.tile.rows;
+  plan.colBlocks.forEach((_, cb) => {
+    // the columns of every array that sit in this column block, and their physical columns
+    const members = all.map((cells) => {
+      const xs: number[] = [];
+      for (let x = 0; x < cells.width; x++) if (cells.colBlock(x) === cb) xs.push(x);
+      return xs;
+    });
+    let cols = 0;
+    all.forEach((cells, a) => {
+      for (const x of members[a]!) cols = Math.max(cols, cells.physCol(x) + 1);
+    });
+    if (cols === 0) return;
+    for (const [r0, r1] of plan.rowBlocks) {
+      const grid = new Float64Array(R * cols);
+      all.forEach((cells, a) => {
+        for (const x of members[a]!) {
+          const pc = cells.physCol(x);
+          for (let i = r0; i < r1; i++) grid[(i - r0) * cols + pc] = cells.g[i * cells.width + x]!;
+        }
+      });
+      const { transfer } = nodalTransfer(grid, R, cols, r1 - r0, hw.wireResistance);
+      all.forEach((cells, a) => {
+        for (const x of members[a]!) {
+          const pc = cells.physCol(x);
+          for (let i = r0; i < r1; i++) cells.g[i * cells.width + x] = transfer[(i - r0) * cols + pc]!;
+        }
+      });
+    }
+  });
 }
 
 export function programMatrix(
@@ -48,25 +103,46 @@ export function programMatrix(
 ): ProgrammedMatrix {
   const { K, N, slices } = m;
   const dev = hw.device;
-  const R = hw.tile.rows;
   // logical column of (output j, slice s) is j * slices + s; its place in the tile decides its wires
   const localCol = (j: number, s: number) => (j * slices + s) % plan.colsPerTile;
   const colBlockOfOutput = new Int32Array(N);
   for (let j = 0; j < N; j++) colBlockOfOutput[j] = Math.floor((j * slices) / plan.colsPerTile);
+  const colBlockOf = (s: number) => (j: number) => Math.floor((j * slices + s) / plan.colsPerTile);
   let stuckCells = 0;
 
-  const program = (target: Float32Array, label: string, physCol: (j: number) => number, s: number) => {
+  // every cell programmed (error, faults, drift) first; IR drop then acts on whole tiles
+  const placed: PlacedCells[] = [];
+  const program = (target: Float32Array, label: string, s: number, place: Omit<PlacedCells, 'g'>) => {
     const cells = programCells(dev, target, rng.fork(label, s));
     for (let i = 0; i < cells.fault.length; i++) if (cells.fault[i] !== 0) stuckCells++;
     const g = driftCells(dev, cells, target, driftSeconds, rng.fork(label, s, 'drift'));
-    attenuate(g, (idx) => wireSegments(Math.floor(idx / N) % plan.rowsPerBlock, physCol(idx % N), R), hw.wireResistance);
+    placed.push({ g, ...place });
     return g;
   };
+
+  const nColBlocks = plan.colBlocks.length;
+  const cellsPerSlice: { g: Float32Array; gn?: Float32Array; gRef?: Float32Array }[] = [];
+  for (let s = 0; s < slices; s++) {
+    if (m.neg) {
+      const gp = program(m.pos[s], 'pos', s, { width: N, colBlock: colBlockOf(s), physCol: (j) => 2 * localCol(j, s) });
+      const gn = program(m.neg[s], 'neg', s, { width: N, colBlock: colBlockOf(s), physCol: (j) => 2 * localCol(j, s) + 1 });
+      cellsPerSlice.push({ g: gp, gn });
+    } else {
+      const g = program(m.pos[s], 'cell', s, { width: N, colBlock: colBlockOf(s), physCol: (j) => localCol(j, s) + 1 });
+      // one reference cell per row and column block, at physical column 0 of its tile
+      const refTarget = new Float32Array(K * nColBlocks).fill(m.ref ?? 0);
+      const gRef = program(refTarget, 'ref', s, { width: nColBlocks, colBlock: (cb) => cb, physCol: () => 0 });
+      cellsPerSlice.push({ g, gRef });
+    }
+  }
+  if (hw.wireResistance > 0) {
+    if (hw.irDrop === 'first-order') for (const cells of placed) firstOrderIrDrop(cells, plan, hw);
+    else nodalIrDrop(placed, plan, hw);
+  }
 
   const diffs: Float32Array[] = [];
   const vars: (Float32Array | undefined)[] = [];
   const refVars: (Float32Array | undefined)[] = [];
-  const nColBlocks = plan.colBlocks.length;
   const rowConductance = new Float32Array(K);
   const addRows = (g: Float32Array, cols: number) => {
     for (let i = 0; i < K; i++) {
@@ -75,15 +151,13 @@ export function programMatrix(
       rowConductance[i] += sum;
     }
   };
-  for (let s = 0; s < slices; s++) {
-    if (m.neg) {
-      const gp = program(m.pos[s], 'pos', (j) => 2 * localCol(j, s), s);
-      const gn = program(m.neg[s], 'neg', (j) => 2 * localCol(j, s) + 1, s);
-      addRows(gp, N);
+  for (const { g, gn, gRef } of cellsPerSlice) {
+    const d = new Float32Array(K * N);
+    addRows(g, N);
+    if (gn) {
       addRows(gn, N);
-      const d = new Float32Array(K * N);
-      for (let i = 0; i < d.length; i++) d[i] = gp[i] - gn[i];
-      const sp = readSigma(dev, gp);
+      for (let i = 0; i < d.length; i++) d[i] = g[i] - gn[i];
+      const sp = readSigma(dev, g);
       const sn = readSigma(dev, gn);
       let v: Float32Array | undefined;
       if (sp && sn) {
@@ -94,20 +168,12 @@ export function programMatrix(
       vars.push(v);
       refVars.push(undefined);
     } else {
-      const g = program(m.pos[s], 'cell', (j) => localCol(j, s) + 1, s);
-      // one reference cell per row and column block, at physical column 0 of its tile
-      const refTarget = new Float32Array(K * nColBlocks).fill(m.ref ?? 0);
-      const cells = programCells(dev, refTarget, rng.fork('ref', s));
-      const gRef = driftCells(dev, cells, refTarget, driftSeconds, rng.fork('ref', s, 'drift'));
-      attenuate(gRef, (idx) => wireSegments(Math.floor(idx / nColBlocks) % plan.rowsPerBlock, 0, R), hw.wireResistance);
-      addRows(g, N);
-      addRows(gRef, nColBlocks);
-      const d = new Float32Array(K * N);
+      addRows(gRef!, nColBlocks);
       for (let i = 0; i < K; i++) {
-        for (let j = 0; j < N; j++) d[i * N + j] = g[i * N + j] - gRef[i * nColBlocks + colBlockOfOutput[j]];
+        for (let j = 0; j < N; j++) d[i * N + j] = g[i * N + j] - gRef![i * nColBlocks + colBlockOfOutput[j]];
       }
       const sg = readSigma(dev, g);
-      const sr = readSigma(dev, gRef);
+      const sr = readSigma(dev, gRef!);
       diffs.push(d);
       vars.push(sg ? sg.map((x) => x * x) : undefined);
       refVars.push(sr ? sr.map((x) => x * x) : undefined);

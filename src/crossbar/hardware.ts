@@ -67,6 +67,13 @@ export interface HardwareConfig {
   weightScale?: 'matrix' | 'column';
   /** Wire resistance per cell segment (ohm); 0 = no IR drop. */
   wireResistance: number;
+  /**
+   * IR-drop model (src/crossbar/ir-drop.ts) when wireResistance > 0: 'nodal' (the tile's whole
+   * resistive network solved, current sharing and sneak paths included) or 'first-order' (each cell
+   * in series with its own wire segments: fast, but it misses most of the drop of a large, busy
+   * tile). Default 'nodal'.
+   */
+  irDrop?: 'first-order' | 'nodal';
 }
 
 /** The override of a stage named `name` (`lstm1/input` follows `lstm1`), if any. */
@@ -149,6 +156,9 @@ export function validateHardware(hw: HardwareConfig): HardwareConfig {
     bad(`weightScale must be 'matrix' or 'column', got '${String(hw.weightScale)}'`, "'matrix' (one full scale per layer) or 'column' (one per output column)");
   }
   if (!(hw.wireResistance >= 0)) bad(`wireResistance must be >= 0 ohm, got ${hw.wireResistance}`, 'e.g. 2.82 (MNSIM default) or 0');
+  if (hw.irDrop !== undefined && hw.irDrop !== 'first-order' && hw.irDrop !== 'nodal') {
+    bad(`irDrop must be 'first-order' or 'nodal', got '${String(hw.irDrop)}'`, "'first-order' (fast) or 'nodal' (the full network)");
+  }
   for (const name of Object.keys(hw.layers ?? {})) {
     // the layer's effective hardware must pass the same checks (its device, its slicing)
     try {

@@ -13,7 +13,7 @@ import type { ChipRecord, DeploymentInspection, ReportData } from './types.js';
 export function describeHardware(hw: HardwareConfig): string {
   const levels = Number.isFinite(hw.device.levels) ? `${hw.device.levels} levels` : 'analog levels';
   const weights = hw.weightBits === undefined ? '' : `, ${hw.weightBits}-bit weights${hw.cellBits === undefined ? '' : ` (${hw.cellBits} b/cell)`}`;
-  const ir = hw.wireResistance > 0 ? `, wire ${hw.wireResistance} ohm/cell` : '';
+  const ir = hw.wireResistance > 0 ? `, wire ${hw.wireResistance} ohm/cell (${hw.irDrop ?? 'nodal'} IR drop)` : '';
   // per-layer overrides (hardware.layers): `; layer out: rram, 8-bit weights`
   const own = Object.entries(hw.layers ?? {}).map(([name, l]) =>
     `; layer ${name}: ${[l.device?.name, l.weightBits !== undefined ? `${l.weightBits}-bit weights` : undefined, l.cellBits !== undefined ? `${l.cellBits} b/cell` : undefined].filter(Boolean).join(', ')}`);
