@@ -59,6 +59,59 @@ const SCRATCH_BYTES = TAIL_OFFSET + 3 * 16;
 /** Largest ADC code the kernel converts (16-bit signed); wider converters take the float64 JS path. */
 export const MAX_FLOAT32_CODE = 2 ** 15 - 1;
 
+/** How `xoshiroStep` reads and writes one stream's state words and does its arithmetic. */
+interface StreamOps {
+  word: (k: number) => string;
+  store: (k: number, value: string) => string;
+  mul: string;
+  xor: string;
+  shl: string;
+  rotl: (value: string, bits: number) => string;
+  constant: (value: number) => string;
+}
+
+/** Four streams side by side in the SIMD lanes: state in the locals $s0..$s3 (i32x4). */
+const SIMD_LANES: StreamOps = {
+  word: (k) => `(local.get $s${k})`,
+  store: (k, value) => `(local.set $s${k} ${value})`,
+  mul: 'i32x4.mul',
+  xor: 'v128.xor',
+  shl: 'i32x4.shl',
+  rotl: (value, bits) => `(v128.or (i32x4.shl ${value} (i32.const ${bits})) (i32x4.shr_u ${value} (i32.const ${32 - bits})))`,
+  constant: (value) => `(i32x4.splat (i32.const ${value}))`,
+};
+
+/** One scalar stream: state in the globals $w0..$w3. */
+const SCALAR_STREAM: StreamOps = {
+  word: (k) => `(global.get $w${k})`,
+  store: (k, value) => `(global.set $w${k} ${value})`,
+  mul: 'i32.mul',
+  xor: 'i32.xor',
+  shl: 'i32.shl',
+  rotl: (value, bits) => `(i32.rotl ${value} (i32.const ${bits}))`,
+  constant: (value) => `(i32.const ${value})`,
+};
+
+/**
+ * WAT for one xoshiro128** step (Blackman & Vigna, as `Rng.nextUint32`): the output
+ * rotl(s1 * 5, 7) * 9 into the local `out`, then the state update. Uses a local $t of the
+ * stream's type (and $m for the product).
+ */
+function xoshiroStep(ops: StreamOps, out: string): string {
+  const { word, store, mul, xor, shl, rotl, constant } = ops;
+  return [
+    `(local.set $m (${mul} ${word(1)} ${constant(5)}))`,
+    `(local.set ${out} (${mul} ${rotl('(local.get $m)', 7)} ${constant(9)}))`,
+    `(local.set $t (${shl} ${word(1)} (i32.const 9)))`,
+    store(2, `(${xor} ${word(2)} ${word(0)})`),
+    store(3, `(${xor} ${word(3)} ${word(1)})`),
+    store(1, `(${xor} ${word(1)} ${word(2)})`),
+    store(0, `(${xor} ${word(0)} ${word(3)})`),
+    store(2, `(${xor} ${word(2)} (local.get $t))`),
+    store(3, rotl(word(3), 11)),
+  ].join('\n    ');
+}
+
 function factorial(n: number): number {
   return n <= 1 ? 1 : n * factorial(n - 1);
 }
@@ -106,16 +159,7 @@ const WAT = `
       (loop $next
         (br_if $done (i32.ge_u (local.get $e) (local.get $n)))
         ;; four xoshiro128** draws: u = rotl(s1 * 5, 7) * 9, then the state update
-        (local.set $m (i32x4.mul (local.get $s1) (v128.const i32x4 5 5 5 5)))
-        (local.set $u (i32x4.mul (v128.or (i32x4.shl (local.get $m) (i32.const 7)) (i32x4.shr_u (local.get $m) (i32.const 25)))
-          (v128.const i32x4 9 9 9 9)))
-        (local.set $t (i32x4.shl (local.get $s1) (i32.const 9)))
-        (local.set $s2 (v128.xor (local.get $s2) (local.get $s0)))
-        (local.set $s3 (v128.xor (local.get $s3) (local.get $s1)))
-        (local.set $s1 (v128.xor (local.get $s1) (local.get $s2)))
-        (local.set $s0 (v128.xor (local.get $s0) (local.get $s3)))
-        (local.set $s2 (v128.xor (local.get $s2) (local.get $t)))
-        (local.set $s3 (v128.or (i32x4.shl (local.get $s3) (i32.const 11)) (i32x4.shr_u (local.get $s3) (i32.const 21))))
+        ${xoshiroStep(SIMD_LANES, '$u')}
         ;; ziggurat fields: layer and sign (low bits, as a byte offset into the table), magnitude
         (local.set $idx (i32x4.shl (v128.and (local.get $u) (i32x4.splat (i32.const ${LAYERS_AND_SIGN - 1}))) (i32.const 3)))
         (local.set $j (i32x4.shr_u (local.get $u) (i32.const ${LAYER_BITS + 1})))
@@ -141,15 +185,8 @@ const WAT = `
   (global $w0 (mut i32) (i32.const 0)) (global $w1 (mut i32) (i32.const 0))
   (global $w2 (mut i32) (i32.const 0)) (global $w3 (mut i32) (i32.const 0))
   (func $draw (result i32)
-    (local $r i32) (local $t i32)
-    (local.set $r (i32.mul (i32.rotl (i32.mul (global.get $w1) (i32.const 5)) (i32.const 7)) (i32.const 9)))
-    (local.set $t (i32.shl (global.get $w1) (i32.const 9)))
-    (global.set $w2 (i32.xor (global.get $w2) (global.get $w0)))
-    (global.set $w3 (i32.xor (global.get $w3) (global.get $w1)))
-    (global.set $w1 (i32.xor (global.get $w1) (global.get $w2)))
-    (global.set $w0 (i32.xor (global.get $w0) (global.get $w3)))
-    (global.set $w2 (i32.xor (global.get $w2) (local.get $t)))
-    (global.set $w3 (i32.rotl (global.get $w3) (i32.const 11)))
+    (local $r i32) (local $m i32) (local $t i32)
+    ${xoshiroStep(SCALAR_STREAM, '$r')}
     (local.get $r))
 
   ;; exp(y) for y in [-708, 0]: y = k ln2 + r with |r| <= ln2 / 2 (ln2 split in two parts, fdlibm's

@@ -3,6 +3,7 @@
  * its conversion the same ADC and shift-add as the JS loop, its streams reproducible.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { normalChiSquare, tailDeviation } from './normal-stats.js';
 import { initEngine, tf } from '../../src/engine/index.js';
 import { Rng } from '../../src/engine/rng.js';
 import { MAX_FLOAT32_CODE, type ReadoutKernel, readoutKernel } from '../../src/engine/readout-kernel.js';
@@ -17,12 +18,6 @@ beforeAll(async () => {
   kernel = k;
 });
 
-/** Standard normal CDF (Abramowitz & Stegun 7.1.26 erf, |error| < 1.5e-7). */
-function phi(x: number): number {
-  const t = 1 / (1 + 0.3275911 * (Math.abs(x) / Math.SQRT2));
-  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(x * x) / 2);
-  return x >= 0 ? 0.5 * (1 + y) : 0.5 * (1 - y);
-}
 
 /** A float32 view of a tensor in the wasm backend's memory. */
 function heap(t: tf.Tensor): Float32Array {
@@ -58,31 +53,13 @@ describe('readout kernel normals', () => {
   });
 
   it('follow the normal CDF (chi-square over 40 bins)', () => {
-    const edges = Array.from({ length: 39 }, (_, k) => -3.9 + 0.2 * k);
-    const counts = new Array(40).fill(0);
-    for (const x of z) {
-      let b = 0;
-      while (b < edges.length && x >= edges[b]) b++;
-      counts[b]++;
-    }
-    let chi2 = 0;
-    for (let b = 0; b < 40; b++) {
-      const lo = b === 0 ? 0 : phi(edges[b - 1]);
-      const hi = b === 39 ? 1 : phi(edges[b]);
-      const expected = n * (hi - lo);
-      chi2 += (counts[b] - expected) ** 2 / expected;
-    }
     // 39 degrees of freedom: the 99.9th percentile is 72.1
-    expect(chi2).toBeLessThan(72.1);
+    expect(normalChiSquare(z)).toBeLessThan(72.1);
   });
 
   it('reach the wedges and the tail beyond the base layer (3.654) at the right rates', () => {
     for (const edge of [2, 3, 3.6541528853610088, 4]) {
-      let tail = 0;
-      for (const x of z) if (Math.abs(x) > edge) tail++;
-      const p = 2 * (1 - phi(edge));
-      const sd = Math.sqrt(n * p * (1 - p));
-      expect(Math.abs(tail - n * p)).toBeLessThan(4 * sd);
+      expect(tailDeviation(z, edge)).toBeLessThan(4);
     }
   });
 
