@@ -106,7 +106,7 @@ export const IR_DROP_MODELS = ['first-order', 'nodal'] as const;
  * Crossbar hardware. Defaults (issue 3): the `rram` preset, 128 x 128 tiles (the ISAAC crossbar
  * size, Shafiee et al., ISCA 2016), differential pairs, 8-bit DAC and ADC calibrated on the
  * largest value seen (percentile 1), no IR drop (wireResistance 0: the nodal solve costs about a
- * quarter of a second per 128 x 128 tile and chip, so it is opt-in; MNSIM 2.0's default is 2.82 ohm).
+ * fifth of a second per 128 x 128 tile and chip, so it is opt-in; MNSIM 2.0's default is 2.82 ohm).
  */
 export const HardwareConfigSchema = z.strictObject({
   device: DeviceConfigSchema.prefault(DEFAULT_DEVICE),

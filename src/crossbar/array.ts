@@ -94,13 +94,15 @@ function nodalIrDrop(all: PlacedCells[], plan: TilePlan, hw: HardwareConfig): vo
   });
 }
 
-export function programMatrix(
-  m: MappedMatrix,
-  plan: TilePlan,
-  hw: HardwareConfig,
-  rng: Rng,
-  driftSeconds = 0,
-): ProgrammedMatrix {
+/** Makes one array of cells from its targets (programming them, or taking them as they are). */
+type CellMaker = (target: Float32Array, label: string, s: number) => Float32Array;
+
+/**
+ * Places the cells of every slice (pairs, or cells and reference column) in their tiles, applies IR
+ * drop to whole tiles, and assembles per row block and slice the differences the ADC sees, their
+ * read-noise variances (when `readNoise`) and the row conductances.
+ */
+function assemble(m: MappedMatrix, plan: TilePlan, hw: HardwareConfig, make: CellMaker, readNoise: boolean): Omit<ProgrammedMatrix, 'stuckCells'> {
   const { K, N, slices } = m;
   const dev = hw.device;
   // logical column of (output j, slice s) is j * slices + s; its place in the tile decides its wires
@@ -108,33 +110,29 @@ export function programMatrix(
   const colBlockOfOutput = new Int32Array(N);
   for (let j = 0; j < N; j++) colBlockOfOutput[j] = Math.floor((j * slices) / plan.colsPerTile);
   const colBlockOf = (s: number) => (j: number) => Math.floor((j * slices + s) / plan.colsPerTile);
-  let stuckCells = 0;
 
-  // every cell programmed (error, faults, drift) first; IR drop then acts on whole tiles
   const placed: PlacedCells[] = [];
-  const program = (target: Float32Array, label: string, s: number, place: Omit<PlacedCells, 'g'>) => {
-    const cells = programCells(dev, target, rng.fork(label, s));
-    for (let i = 0; i < cells.fault.length; i++) if (cells.fault[i] !== 0) stuckCells++;
-    const g = driftCells(dev, cells, target, driftSeconds, rng.fork(label, s, 'drift'));
-    placed.push({ g, ...place });
+  const place = (target: Float32Array, label: string, s: number, where: Omit<PlacedCells, 'g'>) => {
+    const g = make(target, label, s);
+    placed.push({ g, ...where });
     return g;
   };
-
   const nColBlocks = plan.colBlocks.length;
   const cellsPerSlice: { g: Float32Array; gn?: Float32Array; gRef?: Float32Array }[] = [];
   for (let s = 0; s < slices; s++) {
     if (m.neg) {
-      const gp = program(m.pos[s], 'pos', s, { width: N, colBlock: colBlockOf(s), physCol: (j) => 2 * localCol(j, s) });
-      const gn = program(m.neg[s], 'neg', s, { width: N, colBlock: colBlockOf(s), physCol: (j) => 2 * localCol(j, s) + 1 });
+      const gp = place(m.pos[s], 'pos', s, { width: N, colBlock: colBlockOf(s), physCol: (j) => 2 * localCol(j, s) });
+      const gn = place(m.neg[s], 'neg', s, { width: N, colBlock: colBlockOf(s), physCol: (j) => 2 * localCol(j, s) + 1 });
       cellsPerSlice.push({ g: gp, gn });
     } else {
-      const g = program(m.pos[s], 'cell', s, { width: N, colBlock: colBlockOf(s), physCol: (j) => localCol(j, s) + 1 });
+      const g = place(m.pos[s], 'cell', s, { width: N, colBlock: colBlockOf(s), physCol: (j) => localCol(j, s) + 1 });
       // one reference cell per row and column block, at physical column 0 of its tile
       const refTarget = new Float32Array(K * nColBlocks).fill(m.ref ?? 0);
-      const gRef = program(refTarget, 'ref', s, { width: nColBlocks, colBlock: (cb) => cb, physCol: () => 0 });
+      const gRef = place(refTarget, 'ref', s, { width: nColBlocks, colBlock: (cb) => cb, physCol: () => 0 });
       cellsPerSlice.push({ g, gRef });
     }
   }
+  // IR drop acts on whole tiles, once every cell of every slice is in place
   if (hw.wireResistance > 0) {
     if (hw.irDrop === 'first-order') for (const cells of placed) firstOrderIrDrop(cells, plan, hw);
     else nodalIrDrop(placed, plan, hw);
@@ -151,14 +149,15 @@ export function programMatrix(
       rowConductance[i] += sum;
     }
   };
+  const sigma = (g: Float32Array) => (readNoise ? readSigma(dev, g) : undefined);
   for (const { g, gn, gRef } of cellsPerSlice) {
     const d = new Float32Array(K * N);
     addRows(g, N);
     if (gn) {
       addRows(gn, N);
       for (let i = 0; i < d.length; i++) d[i] = g[i] - gn[i];
-      const sp = readSigma(dev, g);
-      const sn = readSigma(dev, gn);
+      const sp = sigma(g);
+      const sn = sigma(gn);
       let v: Float32Array | undefined;
       if (sp && sn) {
         v = new Float32Array(K * N);
@@ -172,8 +171,8 @@ export function programMatrix(
       for (let i = 0; i < K; i++) {
         for (let j = 0; j < N; j++) d[i * N + j] = g[i * N + j] - gRef![i * nColBlocks + colBlockOfOutput[j]];
       }
-      const sg = readSigma(dev, g);
-      const sr = readSigma(dev, gRef!);
+      const sg = sigma(g);
+      const sr = sigma(gRef!);
       diffs.push(d);
       vars.push(sg ? sg.map((x) => x * x) : undefined);
       refVars.push(sr ? sr.map((x) => x * x) : undefined);
@@ -188,37 +187,32 @@ export function programMatrix(
     refVariance: refVars.map((v) => v?.subarray(r0 * nColBlocks, r1 * nColBlocks)),
     rowConductance: rowConductance.subarray(r0, r1),
   }));
-  return { blocks, colBlockOfOutput, stuckCells };
+  return { blocks, colBlockOfOutput };
 }
 
-/** The mapping's exact target conductances as seen at the ADC: no programming, noise or IR drop. */
-export function targetMatrix(m: MappedMatrix, plan: TilePlan): ProgrammedMatrix {
-  const { K, N } = m;
-  const diffs = m.pos.map((p, s) => {
-    const d = new Float32Array(K * N);
-    const ref = m.ref ?? 0;
-    for (let i = 0; i < d.length; i++) d[i] = p[i] - (m.neg ? m.neg[s][i] : ref);
-    return d;
-  });
-  const colBlockOfOutput = new Int32Array(N);
-  for (let j = 0; j < N; j++) colBlockOfOutput[j] = Math.floor((j * m.slices) / plan.colsPerTile);
-  const rowConductance = new Float32Array(K);
-  for (let i = 0; i < K; i++) {
-    for (let s = 0; s < m.slices; s++) {
-      for (let j = 0; j < N; j++) rowConductance[i] += m.pos[s][i * N + j] + (m.neg ? m.neg[s][i * N + j] : 0);
-    }
-    if (m.ref !== undefined) rowConductance[i] += m.ref * plan.colBlocks.length;
-  }
-  return {
-    blocks: plan.rowBlocks.map(([r0, r1]) => ({
-      rowStart: r0,
-      rowEnd: r1,
-      diff: diffs.map((d) => d.subarray(r0 * N, r1 * N)),
-      variance: diffs.map(() => undefined),
-      refVariance: diffs.map(() => undefined),
-      rowConductance: rowConductance.subarray(r0, r1),
-    })),
-    colBlockOfOutput,
-    stuckCells: 0,
+export function programMatrix(
+  m: MappedMatrix,
+  plan: TilePlan,
+  hw: HardwareConfig,
+  rng: Rng,
+  driftSeconds = 0,
+): ProgrammedMatrix {
+  const dev = hw.device;
+  let stuckCells = 0;
+  // every cell programmed (error, faults, drift), then placed in its tile
+  const program: CellMaker = (target, label, s) => {
+    const cells = programCells(dev, target, rng.fork(label, s));
+    for (let i = 0; i < cells.fault.length; i++) if (cells.fault[i] !== 0) stuckCells++;
+    return driftCells(dev, cells, target, driftSeconds, rng.fork(label, s, 'drift'));
   };
+  return { ...assemble(m, plan, hw, program, true), stuckCells };
+}
+
+/**
+ * The nominal chip: the mapping's exact target conductances, with the wires' IR drop of `hw` when it
+ * has any (deterministic, part of the design) but no programming error, faults, drift or read
+ * noise. What the converters are calibrated on.
+ */
+export function targetMatrix(m: MappedMatrix, plan: TilePlan, hw: HardwareConfig): ProgrammedMatrix {
+  return { ...assemble(m, plan, hw, (target) => target.slice(), false), stuckCells: 0 };
 }

@@ -28,7 +28,7 @@
 import { UserError } from '../errors.js';
 
 export interface NodalOptions {
-  /** Stop when no output current changes by more than this fraction of the largest (default 1e-10). */
+  /** Stop when no output current changes by more than this fraction of the largest (default 1e-8, below float32's resolution). */
   tolerance?: number;
   /** Give up (an error) after this many sweeps (default 2000). */
   maxSweeps?: number;
@@ -49,7 +49,7 @@ export function nodalTransfer(g: Float64Array, rows: number, cols: number, drive
   if (g.length !== rows * cols) throw new Error(`nodalTransfer: ${g.length} conductances for ${rows} x ${cols} cells`);
   if (!(drivenRows >= 1 && drivenRows <= rows)) throw new Error(`nodalTransfer: ${drivenRows} driven rows of ${rows}`);
   if (!(r > 0)) throw new Error(`nodalTransfer: wire resistance must be > 0, got ${r}`);
-  const tolerance = opts.tolerance ?? 1e-10;
+  const tolerance = opts.tolerance ?? 1e-8;
   const maxSweeps = opts.maxSweeps ?? 2000;
   const K = drivenRows;
   const gw = 1 / r; // wire segment conductance
@@ -86,17 +86,20 @@ export function nodalTransfer(g: Float64Array, rows: number, cols: number, drive
   let sweeps = 0;
   for (;;) {
     sweeps++;
-    // row wires, given the column wires: g u_c - gw (u_c-1 + u_c+1) ... = g w_c (+ gw V on the first segment)
+    // row wires, given the column wires: (g + 2 gw) u_c - gw (u_c-1 + u_c+1) = g w_c (+ gw V at c = 0)
     for (let i = 0; i < rows; i++) {
       for (let c = 0; c < cols; c++) {
         const gc = g[i * cols + c]!;
         const at = (i * cols + c) * K;
-        const before = at - K;
         const pivot = rowPivot[i * cols + c]!;
-        for (let k = 0; k < K; k++) {
-          let d = gc * w[at + k]!;
-          if (c === 0 && k === i) d += gw; // row i's driver at 1 V for right-hand side i
-          u[at + k] = (d + (c > 0 ? gw * u[before + k]! : 0)) * pivot;
+        if (c === 0) {
+          for (let k = 0; k < K; k++) u[at + k] = gc * w[at + k]! * pivot;
+          if (i < K) u[at + i] = u[at + i]! + gw * pivot; // row i's driver at 1 V for right-hand side i
+        } else {
+          const before = at - K;
+          const gwp = gw * pivot;
+          const gcp = gc * pivot;
+          for (let k = 0; k < K; k++) u[at + k] = gcp * w[at + k]! + gwp * u[before + k]!;
         }
       }
       for (let c = cols - 2; c >= 0; c--) {
@@ -109,11 +112,16 @@ export function nodalTransfer(g: Float64Array, rows: number, cols: number, drive
     // column wires, given the row wires (amplifier: ground below the last row)
     for (let c = 0; c < cols; c++) {
       for (let i = 0; i < rows; i++) {
-        const gc = g[i * cols + c]!;
         const at = (i * cols + c) * K;
-        const above = at - cols * K;
         const pivot = colPivot[i * cols + c]!;
-        for (let k = 0; k < K; k++) w[at + k] = (gc * u[at + k]! + (i > 0 ? gw * w[above + k]! : 0)) * pivot;
+        const gcp = g[i * cols + c]! * pivot;
+        if (i === 0) {
+          for (let k = 0; k < K; k++) w[at + k] = gcp * u[at + k]!;
+        } else {
+          const above = at - cols * K;
+          const gwp = gw * pivot;
+          for (let k = 0; k < K; k++) w[at + k] = gcp * u[at + k]! + gwp * w[above + k]!;
+        }
       }
       for (let i = rows - 2; i >= 0; i--) {
         const at = (i * cols + c) * K;

@@ -5,7 +5,7 @@
  */
 import { tf } from '../engine/index.js';
 import { absPercentile } from '../crossbar/converters.js';
-import { targetMatrix } from '../crossbar/array.js';
+import { type ProgrammedMatrix, targetMatrix } from '../crossbar/array.js';
 import { type HardwareConfig, checkLayerOverrides, validateHardware } from '../crossbar/hardware.js';
 import type { Dataset } from '../data/dataset.js';
 import { UserError } from '../errors.js';
@@ -133,9 +133,10 @@ export function recalibrate(d: Deployment): void {
 }
 
 /**
- * Two passes over the calibration inputs through the ideal deployment (target conductances, no
- * noise): the first records each analog stage's inputs and sets its DAC full scale; the second,
- * with the DAC quantising, records the column currents and sets each ADC's full scale.
+ * Two passes over the calibration inputs through the nominal deployment (target conductances with
+ * the wires' IR drop, no programming error or noise: `targetMatrix`): the first records each analog
+ * stage's inputs and sets its DAC full scale; the second, with the DAC quantising, records the
+ * column currents and sets each ADC's full scale.
  */
 function calibrate(d: Deployment, samples: { x: Float32Array; shape: number[] }, afterInputs: () => void): void {
   const x = tf.tensor(samples.x, samples.shape);
@@ -143,10 +144,17 @@ function calibrate(d: Deployment, samples: { x: Float32Array; shape: number[] },
   const off = new Set(allStages(d).filter((l) => !l.active).map((l) => l.stage.name));
   const isActive = (stage: AnalogStage): boolean => !off.has(stage.name);
   const hw = d.hardware;
+  // the nominal conductances of each stage, built once for both passes (a nodal IR-drop solve per tile)
+  const nominal = new Map<AnalogStage, ProgrammedMatrix>();
+  const nominalOf = (stage: AnalogStage): ProgrammedMatrix => {
+    let m = nominal.get(stage);
+    if (!m) nominal.set(stage, (m = targetMatrix(stage.mapped, stage.plan, hw)));
+    return m;
+  };
   const pass = (converters: 'none' | 'dac', after: (stage: AnalogStage, runner: AnalogStageRunner) => void) => {
     const runners: [AnalogStage, AnalogStageRunner][] = [];
     const exec = new StageExecutor(d, (stage) => {
-      const r = new AnalogStageRunner(stage, hw, targetMatrix(stage.mapped, stage.plan), {
+      const r = new AnalogStageRunner(stage, hw, nominalOf(stage), {
         converters,
         readNoise: false,
         recordInputs: converters === 'none',

@@ -206,4 +206,22 @@ describe('nodal IR drop in a deployment', () => {
     expect(norms.nodal).toBeLessThan(norms['first-order']);
     model.dispose();
   });
+
+  it('calibrates the ADC on the nominal chip, IR drop included (its currents, not the ideal ones)', () => {
+    const K = 64;
+    const N = 16;
+    const model = new Sequential({ name: 'one', inputShape: [K], numClasses: N, seed: 5, layers: [new Dense('fc', { units: N, useBias: false })] });
+    const device = devicePreset('ideal', { gMin: 1e-6, gMax: 100e-6 });
+    const data = randomData([K], 32, N, 7);
+    const fullScale = (wireResistance: number) => {
+      const hw = idealHardware({ device, tile: { rows: 64, cols: 64 }, wireResistance, adc: { bits: 8, range: 'calibrated', percentile: 1 } });
+      return analogStages(compile(model, hw, { calibration: data }))[0].calibration.adcFullScale[0][0];
+    };
+    const ideal = fullScale(0);
+    const withWires = fullScale(10);
+    // 10 ohm segments on a 64-row block of up to 100 uS cells take a large share of the current
+    expect(withWires).toBeLessThan(0.9 * ideal);
+    expect(withWires).toBeGreaterThan(0.2 * ideal);
+    model.dispose();
+  });
 });

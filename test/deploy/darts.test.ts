@@ -131,7 +131,9 @@ describe('DARTS networks on crossbars', () => {
   });
 
   it("the zoo's darts-hyper model comes switched to its genotype and deploys with the hypernetwork scheme", () => {
-    const zoo = buildModel('darts-hyper', { ...SMALL, seed: 21, genotype: 'PDARTS' });
+    // zoo options beyond ModelOptions (here the genotype) pass through to the model's builder
+    const zooOptions = (seed: number, genotype: string) => ({ ...SMALL, seed, genotype });
+    const zoo = buildModel('darts-hyper', zooOptions(21, 'PDARTS'));
     const built = buildDartsHypernetwork({ ...SMALL, seed: 22, genotype: 'PDARTS' });
     const cells = (m: Sequential) => (dartsBody(m) as DartsHyperBody).cells.map((c) => c.switches);
     expect(cells(zoo)).toEqual(cells(built));
@@ -139,7 +141,7 @@ describe('DARTS networks on crossbars', () => {
     randomise(zoo, 23);
     const d = compile(zoo, idealHardware(), { scheme: 'hypernetwork', calibration: data });
     expect(relativeError(chipOutputs(d, data), floatOutputs(zoo, data))).toBeLessThan(1e-4);
-    expect(() => buildModel('darts-hyper', { ...SMALL, seed: 1, genotype: 'DARTS_V9' })).toThrow(UserError);
+    expect(() => buildModel('darts-hyper', zooOptions(1, 'DARTS_V9'))).toThrow(UserError);
     zoo.dispose();
     built.dispose();
   });

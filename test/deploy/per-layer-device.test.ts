@@ -27,7 +27,7 @@ function stage(d: Deployment, name: string): AnalogStage {
 function programmingSpread(d: Deployment, name: string, seed: number): number {
   const s = stage(d, name);
   const prog = programMatrix(s.mapped, s.plan, stageHardware(d.hardware, s), new Rng(seed));
-  const target = targetMatrix(s.mapped, s.plan);
+  const target = targetMatrix(s.mapped, s.plan, stageHardware(d.hardware, s));
   let worst = 0;
   prog.blocks.forEach((b, i) => {
     const t = target.blocks[i].diff[0];

@@ -30,7 +30,7 @@ describe('optimisers', () => {
     const got = trajectory(param([1]), createOptimizer({ type: 'sgd', lr: 0.1, momentum: 0.9, weightDecay: 0.5 }), (w) => 2 * w, 4, 0.1);
     let w = 1;
     let v = 0;
-    const want = [];
+    const want: number[] = [];
     for (let s = 0; s < 4; s++) {
       v = 0.9 * v + (2 * w + 0.5 * w);
       w -= 0.1 * v;
@@ -43,7 +43,7 @@ describe('optimisers', () => {
     const got = trajectory(param([1], 'bias'), createOptimizer({ type: 'sgd', lr: 0.1, momentum: 0.5, nesterov: true, weightDecay: 10 }), () => 1, 3, 0.1);
     let w = 1;
     let v = 0;
-    const want = [];
+    const want: number[] = [];
     for (let s = 0; s < 3; s++) {
       v = 0.5 * v + 1;
       w -= 0.1 * (1 + 0.5 * v);
