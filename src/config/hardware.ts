@@ -93,6 +93,13 @@ export const DeviceConfigSchema = z.preprocess(
     iv: IvSchema.optional(),
     readVoltage: z.number({ error: 'expected a voltage' }).optional(),
     readPulseWidth: z.number({ error: 'expected a time in seconds' }).optional(),
+    /** Program-and-verify: re-program a cell until within tolerance x (gMax - gMin) of its target, up to maxPulses. */
+    verify: z
+      .strictObject({
+        tolerance: z.number({ error: 'expected a fraction of the conductance range' }),
+        maxPulses: z.number({ error: 'expected a whole number of pulses' }).default(20),
+      })
+      .optional(),
   }),
 );
 

@@ -64,4 +64,12 @@ export interface DeviceModel {
   /** Read voltage amplitude (V) and read pulse width (s) of one analog MVM. */
   readVoltage: number;
   readPulseWidth: number;
+  /**
+   * Program-and-verify: after each programming pulse the cell is read, and a cell further than
+   * `tolerance` x (gMax - gMin) from its target is programmed again, up to `maxPulses` pulses in all.
+   * Modelled at the level of its outcome: every pulse draws the programming error afresh, and the
+   * cell keeps the first draw inside the band (or the last). Alibart et al., Nanotechnology 23,
+   * 075201 (2012), tuned TiO2 devices to 1 % of their state this way. Absent: one-shot programming.
+   */
+  verify?: { tolerance: number; maxPulses: number };
 }

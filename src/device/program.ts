@@ -40,20 +40,30 @@ export interface ProgrammedCells {
 }
 
 /**
- * Program every cell once: quantise the target to the device's levels, add the programming
- * error (clamped at 0 S, as aihwkit does), then apply stuck-at faults.
+ * Program every cell: quantise the target to the device's levels, add the programming error
+ * (clamped at 0 S, as aihwkit does; with `dev.verify`, drawn again until within its band), then
+ * apply stuck-at faults (which no verify loop repairs).
  */
 export function programCells(dev: DeviceModel, target: Float32Array, rng: Rng): ProgrammedCells {
   const n = target.length;
   const g = new Float32Array(n);
   const fault = new Uint8Array(n);
   const p = dev.programming;
+  const verify = dev.verify;
+  const band = verify ? verify.tolerance * (dev.gMax - dev.gMin) : Infinity;
+  const maxPulses = verify?.maxPulses ?? 1;
   for (let i = 0; i < n; i++) {
     const t = quantizeConductance(dev, target[i]);
+    const sigma = p.kind === 'none' || p.kind === 'lognormal' ? 0 : programmingSigma(dev, t);
     let v = t;
-    if (p.kind === 'lognormal') v = t * Math.exp(p.sigmaLog * rng.normal());
-    else if (p.kind !== 'none') v = t + programmingSigma(dev, t) * rng.normal();
-    g[i] = v > 0 ? v : 0;
+    // one pulse, or (program-and-verify) pulses until the cell reads within the band of its target
+    for (let pulse = 1; pulse <= maxPulses; pulse++) {
+      if (p.kind === 'lognormal') v = t * Math.exp(p.sigmaLog * rng.normal());
+      else if (p.kind !== 'none') v = t + sigma * rng.normal();
+      v = v > 0 ? v : 0;
+      if (p.kind === 'none' || Math.abs(v - t) <= band) break;
+    }
+    g[i] = v;
   }
   if (dev.stuckAtMin > 0 || dev.stuckAtMax > 0) {
     const faultRng = rng.fork('faults');

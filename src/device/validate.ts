@@ -39,5 +39,12 @@ export function validateDevice(dev: DeviceModel): DeviceModel {
   if (dev.readNoise.kind === 'relative' && !(dev.readNoise.sigmaRel >= 0)) bad('readNoise.sigmaRel must be >= 0', 'e.g. 0.01');
   if (dev.drift.kind !== 'none' && !(dev.drift.t0 > 0)) bad('drift t0 must be positive (s)', 'e.g. t0: 20');
   if (dev.iv.kind === 'sinh' && !(dev.iv.v0 > 0)) bad('iv.v0 must be positive (V)', 'e.g. v0: 0.25');
+  const v = dev.verify;
+  if (v) {
+    if (!(v.tolerance > 0 && v.tolerance <= 1)) bad(`verify.tolerance is a fraction of the conductance range in (0, 1], got ${v.tolerance}`, 'e.g. tolerance: 0.01 (1 % of gMax - gMin)');
+    if (!(Number.isInteger(v.maxPulses) && v.maxPulses >= 1 && v.maxPulses <= 1000)) {
+      bad(`verify.maxPulses must be a whole number from 1 to 1000, got ${v.maxPulses}`, 'e.g. maxPulses: 20');
+    }
+  }
   return dev;
 }

@@ -62,6 +62,16 @@ describe('hardware and simulation sections', () => {
     expect(() => validateConfig({ ...base, hardware: { device: { preset: 'rram', programming: { ...programming, scale: -1 } } } }, 't')).toThrowError(/scale/);
   });
 
+  it('program-and-verify and the IR-drop model can be set in a config, and are checked', () => {
+    const cfg = validateConfig({ ...base, hardware: { device: { preset: 'rram', verify: { tolerance: 0.01 } }, wireResistance: 2.82, irDrop: 'first-order' } }, 't');
+    const hw = hardwareFromConfig(cfg.hardware);
+    expect(hw.device.verify).toEqual({ tolerance: 0.01, maxPulses: 20 });
+    expect(hw.irDrop).toBe('first-order');
+    expect(hardwareFromConfig(validateConfig(base, 't').hardware).device.verify).toBeUndefined();
+    expect(rejection({ ...base, hardware: { device: { preset: 'rram', verify: { tolerance: 2 } } } })).toMatch(/verify\.tolerance/);
+    expect(rejection({ ...base, hardware: { irDrop: 'exact' } })).toMatch(/irDrop/);
+  });
+
   it("levels may be 'analog' (or YAML .inf) for an analog device", () => {
     const doc = parseConfigText('dataset: { name: mnist }\nmodel: { name: mlp }\nhardware:\n  device: { preset: rram, levels: .inf }\n', 'yaml', 't');
     const cfg = validateConfig(doc, 't');

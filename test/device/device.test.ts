@@ -141,6 +141,55 @@ describe('programming', () => {
   });
 });
 
+describe('program-and-verify (device.verify)', () => {
+  const dev = devicePreset('rram');
+  const range = dev.gMax - dev.gMin;
+  // targets on the device's levels, so quantisation adds nothing to the error
+  const target = new Float32Array(20000).map((_, i) => quantizeConductance(dev, dev.gMin + ((i % 97) / 96) * range));
+
+  it('brings every healthy cell within its band, and narrows the spread', () => {
+    const oneShot = programCells(dev, target, new Rng(3)).g;
+    const verified = programCells({ ...dev, verify: { tolerance: 0.01, maxPulses: 1000 } }, target, new Rng(3)).g;
+    let worst = 0;
+    const errOne: number[] = [];
+    const errVerified: number[] = [];
+    for (let i = 0; i < target.length; i++) {
+      worst = Math.max(worst, Math.abs(verified[i] - target[i]));
+      errOne.push(oneShot[i] - target[i]);
+      errVerified.push(verified[i] - target[i]);
+    }
+    expect(worst).toBeLessThanOrEqual(0.01 * range * (1 + 1e-6));
+    const one = meanStd(errOne).std;
+    const ver = meanStd(errVerified).std;
+    // the one-shot spread is several times the band, so the loop has work to do
+    expect(one).toBeGreaterThan(0.02 * range);
+    // errors end up spread over the band (std of a uniform band is tolerance range / sqrt(3))
+    expect(ver).toBeLessThan((0.01 * range) / Math.sqrt(3) * 1.1);
+  });
+
+  it('with one pulse is one-shot programming, draw for draw', () => {
+    const a = programCells(dev, target, new Rng(8)).g;
+    const b = programCells({ ...dev, verify: { tolerance: 0.01, maxPulses: 1 } }, target, new Rng(8)).g;
+    expect(Array.from(b)).toEqual(Array.from(a));
+  });
+
+  it('leaves stuck cells stuck', () => {
+    const faulty = { ...dev, stuckAtMin: 0.05, verify: { tolerance: 0.01, maxPulses: 100 } };
+    const { g, fault } = programCells(faulty, target, new Rng(4));
+    let stuck = 0;
+    for (let i = 0; i < g.length; i++) if (fault[i] === 1) {
+      stuck++;
+      expect(g[i]).toBe(Math.fround(dev.gMin));
+    }
+    expect(stuck).toBeGreaterThan(500);
+  });
+
+  it('rejects a band or pulse count that makes no sense', () => {
+    expect(() => validateDevice({ ...dev, verify: { tolerance: 0, maxPulses: 10 } })).toThrow(UserError);
+    expect(() => validateDevice({ ...dev, verify: { tolerance: 0.01, maxPulses: 2.5 } })).toThrow(/maxPulses/);
+  });
+});
+
 describe('drift', () => {
   it('follows G(t0) (t/t0)^-nu with a constant nu', () => {
     const dev = devicePreset('ideal', { drift: { kind: 'constant', nuMean: 0.05, nuStd: 0, t0: 20 } });

@@ -411,6 +411,7 @@ interface HypernetFlags extends SharedFlags {
   quantEpochs?: number;
   device?: string;
   weightScale?: string;
+  verify?: number;
   cache?: boolean;
 }
 
@@ -439,6 +440,7 @@ function hypernetCommand(io: CliIO): Command {
     .option('--quant-epochs <n>', 'quantization-aware fine-tuning epochs (default 1)', parseNumber)
     .option('--device <preset>', 'device preset of both deployments (default rram)')
     .option('--weight-scale <scale>', "conductance full scale per layer ('matrix', default) or per output column ('column')")
+    .option('--verify <tolerance>', 'program-and-verify every cell to within this fraction of the conductance range (up to 20 pulses; default: one-shot programming)', parseNumber)
     .option('--no-cache', 'train even when the cache holds the models (and do not store them)')
     .option('--data-dir <dir>', 'data root holding cifar10/ (else XBARNET_DATA_DIR)');
   seedAndOutOptions(cmd);
@@ -448,6 +450,7 @@ function hypernetCommand(io: CliIO): Command {
       ['xbarnet experiment hypernet --quick --data-dir ~/data', 'a smoke test'],
       ['xbarnet experiment hypernet --data-dir ~/data', 'C 8, 5 cells, 2000 training images, 3 chips x 200 test images'],
       ['xbarnet experiment hypernet --genotypes PDARTS --chips 5', 'one genotype, more chips'],
+      ['xbarnet experiment hypernet --verify 0.01', 'cells programmed and verified to 1 % of the conductance range'],
       ['xbarnet experiment hypernet --C 36 --cells 20 --train 50000 --epochs 600', "DARTS' full size (far beyond a 2-core machine)"],
     ]),
   );
@@ -462,6 +465,7 @@ function hypernetCommand(io: CliIO): Command {
         quantEpochs: flags.quantEpochs,
         device: flags.device,
         weightScale: flags.weightScale as 'matrix' | 'column' | undefined,
+        verifyTolerance: flags.verify,
         cacheDir: flags.cache !== false ? resolve(cacheRoot(io), 'hypernet') : undefined,
       }),
     };

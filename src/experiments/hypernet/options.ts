@@ -73,6 +73,8 @@ export interface HypernetOptions extends TrainingOptions, CrossbarOptions, DataS
   device?: string;
   /** 'matrix' (default) or 'column': per-column conductance scaling (hardware.weightScale). */
   weightScale?: 'matrix' | 'column';
+  /** Program-and-verify band as a fraction of the conductance range (device.verify, up to 20 pulses); absent: one-shot. */
+  verifyTolerance?: number;
   /** Folder for trained models (reruns with the same training options load them); none: no cache. */
   cacheDir?: string;
   /** Splits to use instead of loading CIFAR-10 (tests). */
@@ -80,7 +82,7 @@ export interface HypernetOptions extends TrainingOptions, CrossbarOptions, DataS
   onProgress?: (p: HypernetProgress) => void;
 }
 
-export type ResolvedHypernetOptions = Resolved<HypernetOptions, 'cacheDir'>;
+export type ResolvedHypernetOptions = Resolved<HypernetOptions, 'cacheDir' | 'verifyTolerance'>;
 
 const P = 'hypernet';
 
@@ -95,6 +97,7 @@ export function resolveHypernetOptions(opts: HypernetOptions): ResolvedHypernetO
     ...withDefaults(opts, HYPERNET_DEFAULTS),
     ...(opts.dataDir !== undefined && { dataDir: opts.dataDir }),
     ...(opts.cacheDir !== undefined && { cacheDir: opts.cacheDir }),
+    ...(opts.verifyTolerance !== undefined && { verifyTolerance: opts.verifyTolerance }),
   };
   checkInt(P, 'seed', r.seed, 0, 2 ** 32 - 1, WORDING);
   const known = Object.keys(GENOTYPES);
@@ -123,6 +126,9 @@ export function resolveHypernetOptions(opts: HypernetOptions): ResolvedHypernetO
     throw new UserError(`hypernet: weight scale must be 'matrix' or 'column', got ${JSON.stringify(r.weightScale)}`, 'e.g. --weight-scale column');
   }
   devicePreset(r.device); // unknown presets are UserErrors
+  if (r.verifyTolerance !== undefined && !(r.verifyTolerance > 0 && r.verifyTolerance <= 1)) {
+    throw new UserError(`hypernet: 'verify' is a fraction of the conductance range in (0, 1], got ${r.verifyTolerance}`, 'e.g. --verify 0.01');
+  }
   return r;
 }
 
@@ -133,7 +139,11 @@ export function resolveHypernetOptions(opts: HypernetOptions): ResolvedHypernetO
  */
 export function hypernetHardware(o: ResolvedHypernetOptions): HardwareConfig {
   return {
-    device: devicePreset(o.device),
+    device: {
+      ...devicePreset(o.device),
+      // program-and-verify to the band; 20 pulses, an illustrative budget (src/device/model.ts)
+      ...(o.verifyTolerance !== undefined && { verify: { tolerance: o.verifyTolerance, maxPulses: 20 } }),
+    },
     tile: { ...o.tile },
     mapping: 'differential',
     weightBits: o.weightBits,
