@@ -45,6 +45,34 @@ describe('training gradients on wasm match the cpu backend', () => {
   }
 });
 
+describe('MaxPoolGrad with tied maxima', () => {
+  // Through a loss, a tie cannot show: the tied cells' gradients reach the same input or are zeroed by a
+  // ReLU. The kernel itself must credit the first maximum of a window in row-major order, as cpu does.
+  const cases = [
+    { name: '2x2 s2 valid (unrolled path)', shape: [2, 6, 8, 3], k: 2, s: 2, pad: 'valid' as const },
+    { name: '3x3 s2 same (general path)', shape: [2, 7, 7, 2], k: 3, s: 2, pad: 'same' as const },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const rng = new Rng(5);
+      // values from {0, 1, 2}: most windows hold ties
+      const xv = Float32Array.from({ length: c.shape.reduce((a, b) => a * b) }, () => Math.floor(3 * rng.uniform()));
+      const grad = () => tidyGrad(xv, c);
+      const ref = await onCpu(grad);
+      expect(Array.from(grad())).toEqual(Array.from(ref));
+    });
+  }
+  function tidyGrad(xv: Float32Array, c: { shape: number[]; k: number; s: number; pad: 'valid' | 'same' }): Float32Array {
+    return tf.tidy(() => {
+      const x = tf.tensor4d(xv, c.shape as [number, number, number, number]);
+      const y = tf.maxPool(x, c.k, c.s, c.pad);
+      const dy = tf.linspace(1, 2, y.size).reshape(y.shape);
+      const dx = tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, { filterSize: c.k, strides: c.s, pad: c.pad }) as tf.Tensor;
+      return dx.dataSync().slice();
+    });
+  }
+});
+
 describe('supplied wasm kernels are used (not a fallback)', () => {
   it('registers the three kernels tfjs-backend-wasm 4.22 lacks', () => {
     for (const k of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput']) {

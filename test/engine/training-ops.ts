@@ -95,6 +95,7 @@ export const layerCases: GradCase[] = [
   { name: 'maxPool same s2 k3', shapes: [[2, 7, 7, 2]], loss: (x) => wsum(tf.maxPool(x as T4, 3, 2, 'same')) },
   // all-negative windows: tfjs-backend-wasm 4.22's own MaxPoolGrad returns 0 for them
   { name: 'maxPool of negative values', shapes: [[2, 6, 6, 3]], loss: (x) => wsum(tf.maxPool(tf.sub(x, 5) as T4, 2, 2, 'valid')) },
+  { name: 'maxPool same k2 s2 odd (padded windows)', shapes: [[2, 7, 5, 2]], loss: (x) => wsum(tf.maxPool(x as T4, 2, 2, 'same')) },
   { name: 'avgPool valid', shapes: [[2, 6, 6, 3]], loss: (x) => wsum(tf.avgPool(x as T4, 2, 2, 'valid')) },
   { name: 'avgPool same s2 k3', shapes: [[2, 7, 7, 2]], loss: (x) => wsum(tf.avgPool(x as T4, 3, 2, 'same')) },
   {
