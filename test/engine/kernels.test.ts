@@ -68,7 +68,7 @@ describe('MaxPoolGrad with tied maxima', () => {
       const y = tf.maxPool(x, c.k, c.s, c.pad);
       const dy = tf.linspace(1, 2, y.size).reshape(y.shape);
       const dx = tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, { filterSize: c.k, strides: c.s, pad: c.pad }) as tf.Tensor;
-      return dx.dataSync().slice();
+      return Float32Array.from(dx.dataSync());
     });
   }
 });
