@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { type HardwareConfig, validateHardware } from '../crossbar/hardware.js';
-import type { DeviceModel } from '../device/model.js';
+import { DEFAULT_VERIFY_PULSES, type DeviceModel } from '../device/model.js';
 import { devicePreset, presetNames } from '../device/presets.js';
 import { UserError, isUserError } from '../errors.js';
 import { nonNegativeNumber, positiveInt, positiveNumber } from './numbers.js';
@@ -97,7 +97,7 @@ export const DeviceConfigSchema = z.preprocess(
     verify: z
       .strictObject({
         tolerance: z.number({ error: 'expected a fraction of the conductance range' }),
-        maxPulses: z.number({ error: 'expected a whole number of pulses' }).default(20),
+        maxPulses: z.number({ error: 'expected a whole number of pulses' }).default(DEFAULT_VERIFY_PULSES),
       })
       .optional(),
   }),

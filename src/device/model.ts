@@ -42,6 +42,12 @@ export type Drift =
 /** Current-voltage relation of a cell: linear (ohmic) or I = G * v0 * sinh(V / v0). */
 export type IvCurve = { kind: 'linear' } | { kind: 'sinh'; v0: number };
 
+/**
+ * Pulses a program-and-verify loop may spend on one cell when a config gives no `maxPulses`: an
+ * illustrative budget, not a figure from a source (docs/sources.md section 13).
+ */
+export const DEFAULT_VERIFY_PULSES = 20;
+
 export interface DeviceModel {
   name: string;
   /** Lowest and highest programmable conductance (siemens). */

@@ -10,6 +10,7 @@
  */
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { DEFAULT_VERIFY_PULSES } from '../../device/model.js';
 import { UserError } from '../../errors.js';
 import { type CliIO, say } from '../io.js';
 import { parseLimit, parseNumber, parseTile } from '../options.js';
@@ -440,7 +441,7 @@ function hypernetCommand(io: CliIO): Command {
     .option('--quant-epochs <n>', 'quantization-aware fine-tuning epochs (default 1)', parseNumber)
     .option('--device <preset>', 'device preset of both deployments (default rram)')
     .option('--weight-scale <scale>', "conductance full scale per layer ('matrix', default) or per output column ('column')")
-    .option('--verify <tolerance>', 'program-and-verify every cell to within this fraction of the conductance range (up to 20 pulses; default: one-shot programming)', parseNumber)
+    .option('--verify <tolerance>', `program-and-verify every cell to within this fraction of the conductance range (up to ${DEFAULT_VERIFY_PULSES} pulses; default: one-shot programming)`, parseNumber)
     .option('--no-cache', 'train even when the cache holds the models (and do not store them)')
     .option('--data-dir <dir>', 'data root holding cifar10/ (else XBARNET_DATA_DIR)');
   seedAndOutOptions(cmd);

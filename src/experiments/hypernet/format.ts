@@ -5,6 +5,7 @@
  * paper's figures as a labelled reference string, never used in computation.
  */
 import { count, pct, pctMeanStd, si, textTable } from '../common/table.js';
+import { DEFAULT_VERIFY_PULSES } from '../../device/index.js';
 import type { HypernetResult } from './run.js';
 
 /** Lyu et al., Neural Networks 2024, doi 10.1016/j.neunet.2024.106312 (/work/shared/PAPERS.md section 3; issue 7). */
@@ -42,7 +43,7 @@ export function formatHypernetTable(result: HypernetResult): string {
     `DARTS networks C ${o.C}, ${o.cells} cells (reductions at 1/3 and 2/3) on ${d.sampleShape.join('x')} ${d.dataset}, ${d.train} training / ${d.test} test images, seed ${o.seed}: ` +
       `float ${o.epochs} epochs (Adam lr ${o.lr}, cosine${o.augment ? ', flip + 4-pixel crop' : ''}), then quantization-aware ${o.quantEpochs} epoch(s) (lr ${o.fineTuneLr}) ` +
       `with ${o.weightBits}-bit weights and ${o.activationBits}-bit activations at every crossbar layer's input. Hypernetwork parameters: ${result.rows.map((r) => `${count(r.hyperParams)}`).join(' / ') || '-'}.`,
-    `Deployment: ${o.device}${o.verifyTolerance !== undefined ? ` (program-and-verify to ${o.verifyTolerance} of the conductance range, up to 20 pulses)` : ''}, ${o.tile.rows}x${o.tile.cols} tiles, differential pairs, ${o.weightBits}-bit weights scaled per ${o.weightScale === 'column' ? 'output column' : 'layer'}, ${o.dacBits}-bit DAC / ${o.adcBits}-bit ADC calibrated on ${d.calibration} training images; ` +
+    `Deployment: ${o.device}${o.verifyTolerance !== undefined ? ` (program-and-verify to ${o.verifyTolerance} of the conductance range, up to ${DEFAULT_VERIFY_PULSES} pulses)` : ''}, ${o.tile.rows}x${o.tile.cols} tiles, differential pairs, ${o.weightBits}-bit weights scaled per ${o.weightScale === 'column' ? 'output column' : 'layer'}, ${o.dacBits}-bit DAC / ${o.adcBits}-bit ADC calibrated on ${d.calibration} training images; ` +
       `accuracy over ${o.chips} chip(s) (mean ± std); "ideal": the same deployment on noise-free devices with the same converters. ` +
       `Individual: conventional scheme; hypernetwork: ${result.deploymentNote}.`,
     'Ratios: hypernetwork / individual from the cost model (chip 0 activity); power = energy per inference / latency (inferences one after another).',

@@ -4,7 +4,7 @@
  */
 import type { HardwareConfig } from '../../crossbar/hardware.js';
 import type { DatasetSplits } from '../../data/index.js';
-import { devicePreset } from '../../device/index.js';
+import { DEFAULT_VERIFY_PULSES, devicePreset } from '../../device/index.js';
 import { UserError } from '../../errors.js';
 import { GENOTYPES } from '../../nn/darts/index.js';
 import {
@@ -73,7 +73,7 @@ export interface HypernetOptions extends TrainingOptions, CrossbarOptions, DataS
   device?: string;
   /** 'matrix' (default) or 'column': per-column conductance scaling (hardware.weightScale). */
   weightScale?: 'matrix' | 'column';
-  /** Program-and-verify band as a fraction of the conductance range (device.verify, up to 20 pulses); absent: one-shot. */
+  /** Program-and-verify band as a fraction of the conductance range (device.verify, up to DEFAULT_VERIFY_PULSES pulses); absent: one-shot. */
   verifyTolerance?: number;
   /** Folder for trained models (reruns with the same training options load them); none: no cache. */
   cacheDir?: string;
@@ -141,8 +141,7 @@ export function hypernetHardware(o: ResolvedHypernetOptions): HardwareConfig {
   return {
     device: {
       ...devicePreset(o.device),
-      // program-and-verify to the band; 20 pulses, an illustrative budget (src/device/model.ts)
-      ...(o.verifyTolerance !== undefined && { verify: { tolerance: o.verifyTolerance, maxPulses: 20 } }),
+      ...(o.verifyTolerance !== undefined && { verify: { tolerance: o.verifyTolerance, maxPulses: DEFAULT_VERIFY_PULSES } }),
     },
     tile: { ...o.tile },
     mapping: 'differential',
